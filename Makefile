@@ -1,0 +1,32 @@
+# aidesk — the two commands of the README, and the checks CI runs.
+PYTHON ?= python3.11
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+
+.PHONY: run test lint install install-dev clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+
+install-dev: $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev,postgres]'
+
+## run: set up and run the product's main job
+run: install
+	$(BIN)/aidesk demo
+
+## test: the whole test suite (lint and types included)
+test: install-dev lint
+	$(BIN)/python -m pytest
+
+lint: install-dev
+	$(BIN)/ruff check src tests benchmarks tools
+	$(BIN)/ruff format --check src tests benchmarks tools
+	$(BIN)/mypy
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

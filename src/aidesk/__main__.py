@@ -1,0 +1,3 @@
+from aidesk.cli import main
+
+main()
