@@ -128,7 +128,7 @@ _ROMAN = re.compile(r"^(?=[ivxlc]+$)c{0,3}(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$", re
 _ORDINALS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
     "eighth": 8, "ninth": 9, "tenth": 10,
-    "premier": 1, "première": 1, "premiere": 1, "deuxième": 2, "deuxieme": 2, "second": 2,
+    "premier": 1, "première": 1, "premiere": 1, "deuxième": 2, "deuxieme": 2,
     "seconde": 2, "troisième": 3, "troisieme": 3, "quatrième": 4, "quatrieme": 4,
     "cinquième": 5, "cinquieme": 5, "sixième": 6, "sixieme": 6, "septième": 7, "septieme": 7,
     "huitième": 8, "huitieme": 8, "neuvième": 9, "neuvieme": 9, "dixième": 10, "dixieme": 10,
@@ -159,7 +159,9 @@ _FILLER = re.compile(
     r"thereof|of|du|de|the|le|la)\b|§|,|;|:|—|–",
     re.I,
 )
-_TOKEN = re.compile(r"\(\s*([0-9]+[a-z]{0,2}(?:\.[0-9]+)*|[a-z]{1,5})\s*\)|([0-9]+[a-z]{0,2}(?:\.[0-9]+)*|[a-z]{1,5})\)?")
+_TOKEN = re.compile(
+    r"\(\s*([0-9]+[a-z]{0,2}(?:\.[0-9]+)*|[a-z]{1,5})\s*\)|([0-9]+[a-z]{0,2}(?:\.[0-9]+)*|[a-z]{1,5})\)?"
+)
 
 
 def _kind_of(word: str) -> Kind:
