@@ -24,8 +24,8 @@ test: install-dev lint
 	$(BIN)/python -m pytest
 
 lint: install-dev
-	$(BIN)/ruff check src tests benchmarks tools
-	$(BIN)/ruff format --check src tests benchmarks tools
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
 clean:
