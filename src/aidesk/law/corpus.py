@@ -21,6 +21,7 @@ from aidesk.law.model import (
     Annex,
     AnnexSection,
     Article,
+    Change,
     Chapter,
     Paragraph,
     Point,
@@ -60,6 +61,10 @@ class Corpus:
     annexes: dict[str, Annex]
     index: dict[Citation, Provision]
     corrections: tuple[str, ...] = ()
+    changes: tuple[Change, ...] = ()
+    # In a translation composed over an older text: the provisions shown in English because
+    # the amending act has no text in this language yet.
+    english_fallback: frozenset[Citation] = frozenset()
 
     # -- lookup ---------------------------------------------------------------------------
     def resolve(self, citation: Citation | str) -> Provision:
@@ -83,6 +88,18 @@ class Corpus:
         """Every citable provision, in reading order."""
         return iter(self.index.items())
 
+    def changes_covering(self, citation: Citation) -> list[Change]:
+        """Changes whose wording this provision carries: on it or on a provision around it."""
+        return [
+            ch
+            for ch in self.changes
+            if ch.citation.covers(citation) and (not ch.heading_only or ch.citation == citation)
+        ]
+
+    def changes_within(self, citation: Citation) -> list[Change]:
+        """Changes to provisions inside this one (`Art. 5` contains the new `Art. 5(1)(ba)`)."""
+        return [ch for ch in self.changes if citation.covers(ch.citation) and ch.citation != citation]
+
     # -- errors that say what exists ------------------------------------------------------
     def _resolve_annex_without_section(self, c: Citation) -> Provision:
         annex = self.annexes.get(c.number)
@@ -97,6 +114,12 @@ class Corpus:
         raise CitationError(self._explain_missing(c))
 
     def _explain_missing(self, c: Citation) -> str:
+        for ch in self.changes:
+            if ch.kind == "deleted" and ch.citation.covers(c):
+                return (
+                    f"{c} was deleted by {ch.amending_point}; "
+                    f"its earlier wording is in an earlier version (--version {available_versions()[0]})"
+                )
         unit = c.unit
         if unit not in self.index:
             what = {Kind.ARTICLE: "article", Kind.RECITAL: "recital", Kind.ANNEX: "annex"}[c.kind]
@@ -222,12 +245,10 @@ def build_corpus(data: dict[str, Any], version: str, lang: str) -> Corpus:
             section_titles[(number, sid)] = stitle
         chapters.append(Chapter(number, ch["title"], sections, tuple(str(a) for a in ch["articles"])))
 
-    index: dict[Citation, Provision] = {}
     recitals: dict[int, Recital] = {}
     for r in data["recitals"]:
         rec = Recital(Citation.recital(r["number"]), int(r["number"]), r["text"])
         recitals[rec.number] = rec
-        index[rec.citation] = rec
 
     articles: dict[str, Article] = {}
     for a in data["articles"]:
@@ -235,7 +256,7 @@ def build_corpus(data: dict[str, Any], version: str, lang: str) -> Corpus:
         ac = Citation.article(number)
         chapter = str(a["chapter"])
         section = str(a["section"]) if a.get("section") is not None else None
-        article = Article(
+        articles[number] = Article(
             citation=ac,
             number=number,
             title=a["title"],
@@ -246,26 +267,24 @@ def build_corpus(data: dict[str, Any], version: str, lang: str) -> Corpus:
             paragraphs=_paragraphs(a, ac),
             footnotes=tuple(f["text"] if isinstance(f, dict) else str(f) for f in a.get("footnotes", [])),
         )
-        articles[number] = article
-        index[ac] = article
-        for p in article.paragraphs:
-            if p.citation != ac:
-                index.setdefault(p.citation, p)
-            for point in p.points:
-                _index_point(index, point)
 
     annexes: dict[str, Annex] = {}
     for x in data["annexes"]:
         annex = parse_annex(str(x["number"]), x["title"], x["text"])
         annexes[annex.number] = annex
-        index[annex.citation] = annex
-        for point in annex.points:
-            _index_point(index, point)
-        for s in annex.sections:
-            index[s.citation] = s
-            for point in s.points:
-                _index_point(index, point)
 
+    changes = tuple(
+        Change(
+            citation=parse(ch["ref"]),
+            kind=ch["kind"],
+            amending_point=ch["amending_point"],
+            part=ch.get("part"),
+            text_before=ch.get("text_2024"),
+            text_after=ch.get("text_2026"),
+            note=ch.get("note"),
+        )
+        for ch in data.get("changes", [])
+    )
     return Corpus(
         version=version,
         lang=lang,
@@ -274,9 +293,35 @@ def build_corpus(data: dict[str, Any], version: str, lang: str) -> Corpus:
         recitals=recitals,
         articles=articles,
         annexes=annexes,
-        index=index,
+        index=index_provisions(recitals, articles, annexes),
         corrections=tuple(data.get("corrections", [])),
+        changes=changes,
     )
+
+
+def index_provisions(
+    recitals: dict[int, Recital], articles: dict[str, Article], annexes: dict[str, Annex]
+) -> dict[Citation, Provision]:
+    """Every citable provision by its citation, in reading order."""
+    index: dict[Citation, Provision] = {}
+    for rec in recitals.values():
+        index[rec.citation] = rec
+    for article in articles.values():
+        index[article.citation] = article
+        for p in article.paragraphs:
+            if p.citation != article.citation:
+                index.setdefault(p.citation, p)
+            for point in p.points:
+                _index_point(index, point)
+    for annex in annexes.values():
+        index[annex.citation] = annex
+        for point in annex.points:
+            _index_point(index, point)
+        for s in annex.sections:
+            index[s.citation] = s
+            for point in s.points:
+                _index_point(index, point)
+    return index
 
 
 def _check(version: str | None, lang: str) -> str:
@@ -291,8 +336,18 @@ def _check(version: str | None, lang: str) -> str:
 
 @cache
 def _load(version: str, lang: str) -> Corpus:
-    raw = resources.files(_DATA).joinpath(f"ai_act_{version}_{lang}.json").read_text(encoding="utf-8")
-    return build_corpus(json.loads(raw), version, lang)
+    resource = resources.files(_DATA).joinpath(f"ai_act_{version}_{lang}.json")
+    if resource.is_file():
+        return build_corpus(json.loads(resource.read_text(encoding="utf-8")), version, lang)
+    # No text of this version in this language: compose it from the newest older translation
+    # and the English text of this version (see aidesk.law.compose).
+    from aidesk.law.compose import compose_translation
+
+    older = [v for v in available_versions() if v < version]
+    for base in reversed(older):
+        if resources.files(_DATA).joinpath(f"ai_act_{base}_{lang}.json").is_file():
+            return compose_translation(_load(version, "en"), _load(base, lang))
+    raise CitationError(f"no {lang} text of the AI Act is shipped for version {version}")
 
 
 def load_corpus(version: str | None = None, lang: str = "en") -> Corpus:
@@ -326,6 +381,12 @@ class Located:
     provision: Provision
     headings: tuple[str, ...]  # chapter, section, article/annex title
     lead_in: tuple[str, ...]  # the text of the enclosing paragraph/points that introduce it
+    amendments: tuple[Change, ...] = ()  # changes whose wording this provision carries
+    inner_amendments: tuple[Change, ...] = ()  # changes to provisions inside it
+    # In a composed translation: the provision is shown in English (no official text yet), and
+    # the wording it had in this language before the change, if it existed.
+    shown_in_english: bool = False
+    earlier_wording: str | None = None
 
     @property
     def text(self) -> str:
@@ -373,4 +434,21 @@ def locate(corpus: Corpus, citation: Citation | str) -> Located:
         lead_in = list(reversed(chain))
     else:
         headings.append(f"{'Considérant' if fr else 'Recital'} {c.number}")
-    return Located(c, provision, tuple(headings), tuple(lead_in))
+    shown_in_english = c in corpus.english_fallback
+    earlier: str | None = None
+    if shown_in_english:
+        earlier_versions = [v for v in available_versions() if v < corpus.version]
+        if earlier_versions:
+            older = load_corpus(earlier_versions[-1], corpus.lang)
+            node = older.index.get(c)
+            earlier = node.full_text if node is not None else None
+    return Located(
+        c,
+        provision,
+        tuple(headings),
+        tuple(lead_in),
+        amendments=tuple(corpus.changes_covering(c)),
+        inner_amendments=tuple(corpus.changes_within(c)),
+        shown_in_english=shown_in_english,
+        earlier_wording=earlier,
+    )

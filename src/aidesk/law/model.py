@@ -134,3 +134,20 @@ class Chapter:
 
 
 Provision = Article | Paragraph | Point | Recital | Annex | AnnexSection
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """How an amending act changed one provision (e.g. Reg. (EU) 2026/1744 on the AI Act)."""
+
+    citation: Citation
+    kind: str  # "inserted" | "replaced" | "deleted"
+    amending_point: str  # "Reg. (EU) 2026/1744, Art. 1 point 7(a)"
+    part: str | None = None  # "heading", "second subparagraph", … when less than the whole provision
+    text_before: str | None = None
+    text_after: str | None = None
+    note: str | None = None
+
+    @property
+    def heading_only(self) -> bool:
+        return self.part == "heading"
