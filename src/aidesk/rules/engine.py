@@ -1,0 +1,1238 @@
+"""The rules engine: a profile and a regime in, an assessment out (SPEC §2).
+
+Pure: no I/O beyond reading packaged data (importlib.resources), no web, database or CLI imports.
+
+Each legal concept is one named rule (a function `_rule_*`, registered in `RULES` with the citations
+that make it), recorded in the trace when it fires. Where the law states a default and exceptions
+(Annex III → high-risk, except Art. 6(3), except profiling), the rule is written with `_decide`, which
+fails loudly when two applicable exceptions conflict (STYLE.md 4).
+
+Precedence (SPEC §2): for AI systems out_of_scope > prohibited > high_risk > transparency > minimal;
+for GPAI models out_of_scope > gpai_model_systemic > gpai_model. `risk_class` does not depend on
+`as_of`: dates live in `obligations[].applies_from` and `deadlines`.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from importlib import resources
+from typing import Any
+
+from aidesk.rules.model import (
+    Assessment,
+    Deadline,
+    Gpai,
+    Obligation,
+    OpenQuestion,
+    Penalty,
+    TraceStep,
+)
+from aidesk.rules.profile import Profile
+from aidesk.rules.regimes import DEFAULT_REGIME, CatalogueEntry, Regime, load_catalogue, load_regime
+from aidesk.rules.vocab import (
+    ARTICLE_6_3_CONDITIONS,
+    EEA_EFTA_STATES,
+    EU_MEMBER_STATES,
+    Exclusion,
+    Kind,
+    Role,
+)
+
+LANGS = ("en", "fr")
+
+
+class RuleConflict(RuntimeError):
+    """Two exceptions to the same rule both apply and lead to different results: an error, not a pick."""
+
+
+# --- the named rules and their citations (walked by aidesk.rules.all_citations) -------------------------
+
+RULES: dict[str, tuple[str, ...]] = {
+    "territorial_scope": ("Art. 2(1)",),
+    "art_2_3_military_defence_national_security": ("Art. 2(3)",),
+    "art_2_4_third_country_public_authorities": ("Art. 2(4)",),
+    "art_2_6_scientific_research": ("Art. 2(6)",),
+    "art_2_8_pre_market_research": ("Art. 2(8)",),
+    "art_2_10_personal_non_professional": ("Art. 2(10)",),
+    "art_2_12_free_open_source": ("Art. 2(12)",),
+    "art_5_prohibited_practices": ("Art. 5(1)",),
+    "art_5_exceptions": ("Art. 5(1)", "Art. 5(2)"),
+    "art_6_1_annex_i_high_risk": ("Art. 6(1)",),
+    "art_2_2_annex_i_section_b": ("Art. 2(2)",),
+    "art_25_3_product_manufacturer": ("Art. 25(3)",),
+    "annex_iii_high_risk": ("Art. 6(2)",),
+    "art_6_3_derogation": ("Art. 6(3)",),
+    "art_6_3_profiling_override": ("Art. 6(3)",),
+    "art_50_1_disclosure": ("Art. 50(1)",),
+    "art_50_2_marking": ("Art. 50(2)",),
+    "art_50_3_information": ("Art. 50(3)",),
+    "art_50_4_deep_fake": ("Art. 50(4)",),
+    "art_50_4_public_interest_text": ("Art. 50(4)",),
+    "art_51_systemic_risk": ("Art. 51(1)", "Art. 51(2)"),
+    "art_53_2_open_source_exemption": ("Art. 53(2)",),
+    "art_54_6_open_source_representative": ("Art. 54(6)",),
+    "art_111_legacy": ("Art. 111(1)", "Art. 111(2)", "Art. 111(3)", "Art. 111(4)"),
+    "art_99_penalties": ("Art. 99(3)", "Art. 99(4)", "Art. 99(5)", "Art. 99(6)"),
+    "art_101_gpai_fines": ("Art. 101(1)",),
+    "art_5_1_h_use_only": ("Art. 5(1)(h)", "Annex III 1(a)"),
+    "gpai_classification": ("Art. 51(1)(a)", "Art. 51(1)(b)", "Art. 53(1)"),
+    "classification": ("Art. 6(1)", "Art. 6(2)", "Art. 95(1)"),
+}
+
+_TRANSPARENCY = {
+    "Art. 50(1)": "art_50_1_disclosure",
+    "Art. 50(2)": "art_50_2_marking",
+    "Art. 50(3)": "art_50_3_information",
+    "Art. 50(4)": "art_50_4_deep_fake",
+}
+_PROVIDER_LIKE = (Role.provider.value, Role.product_manufacturer.value)
+_ART_50_BY_ROLE = {
+    "Art. 50(1)": "provider",
+    "Art. 50(2)": "provider",
+    "Art. 50(3)": "deployer",
+    "Art. 50(4)": "deployer",
+}
+
+
+# --- default + labelled exceptions --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Exception_:
+    """An exception to a rule's default: when `applies`, the result is `outcome`, unless another live
+    exception lists this one in its `overrides`."""
+
+    name: str
+    applies: bool
+    outcome: bool
+    overrides: tuple[str, ...] = ()
+
+
+def _decide(rule: str, default: bool, exceptions: Iterable[Exception_]) -> tuple[bool, Exception_ | None]:
+    live = [e for e in exceptions if e.applies]
+    winners = [e for e in live if not any(e.name in other.overrides for other in live)]
+    if len({e.outcome for e in winners}) > 1:
+        names = ", ".join(e.name for e in winners)
+        raise RuleConflict(f"{rule}: exceptions {names} both apply and conflict")
+    if winners:
+        return winners[0].outcome, winners[0]
+    return default, None
+
+
+# --- classification ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Classification:
+    """Everything decided about the system before obligations: the facts the obligations depend on."""
+
+    roles: tuple[str, ...] = ()  # roles in scope
+    in_scope: bool = True
+    scope_assumed: bool = False
+    scope_certain: bool = False  # at least one role has a stated link to the Union
+    established_in_eu: bool | None = None
+    prohibited: list[tuple[str, str, date]] = field(default_factory=list)  # (practice, citation, from)
+    excepted: list[tuple[str, str]] = field(default_factory=list)  # (practice, exception)
+    rbi_exception: bool = False
+    annex_i: dict[str, Any] | None = None
+    annex_i_high_risk: bool = False
+    section_b_only: bool = False
+    annex_iii: list[str] = field(default_factory=list)  # high-risk Annex III points
+    derogated: bool = False
+    derogation_conditions: list[str] = field(default_factory=list)
+    art50_system: list[str] = field(default_factory=list)
+    art50_owed: list[str] = field(default_factory=list)
+    gpai_presumption: bool = False
+    gpai_systemic: bool = False
+    gpai_open_exempt: bool = False
+    risk_class: str = "minimal"
+    trace: list[TraceStep] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def step(self, rule: str, result: str, citations: Iterable[str] | None = None) -> None:
+        self.trace.append(TraceStep(step=rule, result=result, citations=list(citations or RULES[rule])))
+
+    def note(self, text: str) -> None:
+        if text not in self.notes:
+            self.notes.append(text)
+
+    @property
+    def high_risk(self) -> bool:
+        """High-risk with the full Chapter III regime (not only the Art. 2(2) provisions)."""
+        return bool(self.annex_iii) or (self.annex_i_high_risk and not self.section_b_only)
+
+    @property
+    def grounds(self) -> list[str]:
+        out = ["Art. 6(1)"] if self.annex_i_high_risk else []
+        return out + [f"Annex III {p}" for p in self.annex_iii]
+
+
+def _established(p: Profile, c: Classification) -> bool | None:
+    stated = p.location.established_in_eu
+    country = p.organisation.country
+    if stated is not None:
+        if country is not None and stated and country not in EU_MEMBER_STATES:
+            c.note(
+                f"organisation.country {country} is not an EU Member State but location.established_in_eu is "
+                "true (e.g. an EU branch or subsidiary): the assessment follows established_in_eu."
+            )
+        if country is not None and not stated and country in EU_MEMBER_STATES:
+            c.note(
+                f"organisation.country {country} is an EU Member State but location.established_in_eu is false: "
+                "the assessment follows established_in_eu."
+            )
+        return stated
+    if country is None:
+        return None
+    inferred = country in EU_MEMBER_STATES
+    c.note(
+        f"location.established_in_eu not given: taken as {'true' if inferred else 'false'} from organisation.country "
+        f"{country}."
+    )
+    if country in EEA_EFTA_STATES:
+        c.note(
+            f"{country} is an EEA EFTA State: whether the AI Act applies there as in the Union depends on its "
+            "incorporation into the EEA Agreement."
+        )
+    return inferred
+
+
+def _link(*values: bool | None) -> bool | None:
+    if any(v is True for v in values):
+        return True
+    if all(v is False for v in values):
+        return False
+    return None
+
+
+def _rule_territorial_scope(p: Profile, c: Classification) -> None:
+    loc = p.location
+    est = c.established_in_eu
+    model = p.kind is Kind.gpai_model
+    links: dict[str, bool | None] = {}
+    for role in p.roles:
+        if role is Role.provider:
+            links[role] = (
+                loc.placed_on_eu_market if model else _link(loc.placed_on_eu_market, loc.output_used_in_eu)
+            )
+        elif role is Role.deployer:
+            links[role] = _link(est, loc.output_used_in_eu)
+        elif role is Role.product_manufacturer:
+            links[role] = loc.placed_on_eu_market
+        else:  # importers, distributors (2(1)(d)), authorised representatives (2(1)(f))
+            links[role] = True
+    if not p.roles:
+        links["(unknown role)"] = _link(loc.placed_on_eu_market, loc.output_used_in_eu, est)
+    in_scope = [r for r, v in links.items() if v is True]
+    unknown = [r for r, v in links.items() if v is None]
+    out = [r for r, v in links.items() if v is False]
+    c.scope_certain = bool(in_scope)
+    if in_scope or unknown:
+        c.roles = tuple(r for r in (*in_scope, *unknown) if r != "(unknown role)")
+        parts = []
+        if in_scope:
+            parts.append(f"in scope as {', '.join(in_scope)}")
+        if unknown:
+            c.scope_assumed = True
+            parts.append(f"assumed in scope as {', '.join(unknown)} (the location keys do not settle it)")
+            c.note(
+                "Territorial scope assumed for "
+                + ", ".join(unknown)
+                + ": the profile does not say whether the "
+                "system is placed on the EU market, used by an EU deployer or has its output used in the EU "
+                "(Art. 2(1)); answer the location questions."
+            )
+        if out:
+            parts.append(f"not as {', '.join(out)} (no link to the Union for that role)")
+        c.step("territorial_scope", "; ".join(parts), ["Art. 2(1)"])
+    else:
+        c.in_scope = False
+        c.roles = ()
+        c.step(
+            "territorial_scope",
+            "out of scope: not placed on the EU market, no EU deployer, output not used in the EU",
+            ["Art. 2(1)"],
+        )
+
+
+_WHOLLY_EXCLUDING: tuple[tuple[Exclusion, str], ...] = (
+    (Exclusion.military_defence_national_security, "art_2_3_military_defence_national_security"),
+    (Exclusion.third_country_public_authority_cooperation, "art_2_4_third_country_public_authorities"),
+    (Exclusion.scientific_research_only, "art_2_6_scientific_research"),
+    (Exclusion.pre_market_research_testing, "art_2_8_pre_market_research"),
+)
+
+
+def _rule_exclusions(p: Profile, c: Classification) -> None:
+    for exclusion, rule in _WHOLLY_EXCLUDING:
+        if exclusion in p.exclusions:
+            c.in_scope = False
+            c.step(rule, f"out of scope: {exclusion.value}")
+    if Exclusion.third_country_public_authority_cooperation in p.exclusions and (
+        p.organisation.country in EU_MEMBER_STATES
+    ):
+        c.note(
+            "exclusions lists third_country_public_authority_cooperation but organisation.country is an EU Member "
+            "State: Art. 2(4) covers public authorities of third countries and international organisations."
+        )
+    if Exclusion.pre_market_research_testing in p.exclusions:
+        c.note(
+            "Art. 2(8) does not cover testing in real-world conditions, nor the system once placed on the market."
+        )
+    if Exclusion.personal_non_professional in p.exclusions:
+        if p.kind is Kind.gpai_model:
+            c.note(
+                "Art. 2(10) concerns deployers of AI systems; it has no effect on a general-purpose AI model."
+            )
+        elif Role.deployer.value in c.roles:
+            c.roles = tuple(r for r in c.roles if r != Role.deployer.value)
+            if not c.roles and p.roles:
+                c.in_scope = False
+                c.step(
+                    "art_2_10_personal_non_professional",
+                    "out of scope: purely personal, non-professional use",
+                )
+            else:
+                c.step(
+                    "art_2_10_personal_non_professional",
+                    "deployer obligations do not apply (purely personal use); other roles remain",
+                )
+            c.note(
+                "Art. 2(10) applies only to deployers who are natural persons acting in a purely personal capacity."
+            )
+        else:
+            c.note(
+                "exclusions lists personal_non_professional but the profile has no deployer role: Art. 2(10) only "
+                "removes the obligations of deployers."
+            )
+
+
+def _rule_prohibited_practices(p: Profile, reg: Regime, c: Classification) -> None:
+    used_exceptions: set[str] = set()
+    for practice in p.prohibited_practices:
+        name = f"practice.{practice.value}"
+        if not reg.has(name):
+            c.note(
+                f"prohibited_practices: {practice.value} is not a prohibited practice under {reg.id} "
+                "(it was added by Reg. (EU) 2026/1744; see the ai-act-2026 regime)."
+            )
+            c.step(
+                "art_5_prohibited_practices",
+                f"{practice.value}: not a prohibition under {reg.id}",
+                ["Art. 5(1)"],
+            )
+            continue
+        version = reg.param(name)
+        value = reg.value(name)
+        citation = version.citations[0]
+        exceptions = []
+        for exc in p.prohibited_exceptions:
+            ev = reg.value(f"exception.{exc.value}")
+            if ev["excepts"] == practice.value:
+                exceptions.append(Exception_(exc.value, True, False))
+                used_exceptions.add(exc.value)
+        use_only = value["acts"] == ["use"]
+        deploys = Role.deployer.value in c.roles or not p.roles
+        exceptions.append(Exception_("use_only_prohibition", use_only and not deploys, False))
+        prohibited, winner = _decide(f"Art. 5 {citation}", True, exceptions)
+        if prohibited:
+            c.prohibited.append((practice.value, citation, value["applies_from"]))
+            c.step("art_5_prohibited_practices", f"prohibited: {practice.value}", [citation])
+            if version.note:
+                c.note(f"{citation}: {version.note}")
+        elif winner is not None and winner.name == "use_only_prohibition":
+            c.step(
+                "art_5_prohibited_practices",
+                f"{practice.value}: {citation} prohibits the use, and the profile has no deployer role",
+                [citation],
+            )
+            c.note(
+                f"{citation} prohibits the use (by deployers); placing the system on the market is not itself "
+                "prohibited. Such systems are high-risk under Annex III 1(a) when the profile lists that point."
+            )
+        else:
+            assert winner is not None
+            exc_citations = list(reg.param(f"exception.{winner.name}").citations)
+            c.excepted.append((practice.value, winner.name))
+            c.step("art_5_exceptions", f"{practice.value}: excepted ({winner.name})", exc_citations)
+            if reg.value(f"exception.{winner.name}").get("safeguards"):
+                if Role.deployer.value in c.roles:
+                    c.rbi_exception = True
+                c.note(
+                    "Real-time remote biometric identification under an Art. 5(1)(h) exception is subject to "
+                    "Art. 5(2)-(7): a fundamental rights impact assessment and registration before use, prior "
+                    "judicial or independent administrative authorisation, notification of each use, and national law "
+                    "authorising it."
+                )
+    for exc in p.prohibited_exceptions:
+        if exc.value not in used_exceptions:
+            excepts = reg.value(f"exception.{exc.value}")["excepts"]
+            c.note(
+                f"prohibited_exceptions: {exc.value} has no effect because prohibited_practices does not list "
+                f"{excepts}. An exception never implies an Annex III point: list it under annex_iii if it applies."
+            )
+    if not p.prohibited_practices:
+        c.step("art_5_prohibited_practices", "no prohibited practice declared", ["Art. 5(1)"])
+
+
+def _rule_annex_i(p: Profile, reg: Regime, c: Classification) -> None:
+    a = p.annex_i
+    test = list(reg.param("annex_i.safety_component_test").citations)
+    if a.legislation is None:
+        if a.safety_component or a.third_party_conformity_assessment:
+            c.note(
+                "annex_i: safety_component or third_party_conformity_assessment is true but legislation is not given."
+            )
+        return
+    version = reg.param(f"annex_i.{a.legislation.value}")
+    entry = dict(reg.value(f"annex_i.{a.legislation.value}"))
+    entry["citation"] = version.citations[0]
+    entry["legislation"] = a.legislation.value
+    c.annex_i = entry
+    if version.note:
+        c.note(version.note)
+    if a.safety_component and a.third_party_conformity_assessment:
+        c.annex_i_high_risk = True
+        c.step(
+            "art_6_1_annex_i_high_risk",
+            f"high-risk: safety component of (or itself) a product under {entry['act']} needing third-party "
+            "conformity assessment",
+            ["Art. 6(1)", entry["citation"], *test],
+        )
+        if entry["section"] == "B":
+            c.section_b_only = True  # revised below if an Annex III ground also applies
+    else:
+        missing = [
+            k for k in ("safety_component", "third_party_conformity_assessment") if getattr(a, k) is not True
+        ]
+        c.step(
+            "art_6_1_annex_i_high_risk",
+            f"not high-risk under Art. 6(1): {' and '.join(missing)} not met",
+            ["Art. 6(1)", entry["citation"], *test],
+        )
+
+
+def _rule_annex_iii(p: Profile, reg: Regime, c: Classification) -> None:
+    if not p.annex_iii:
+        return
+    a = p.article_6_3
+    conditions = [k for k in ARTICLE_6_3_CONDITIONS if getattr(a, k)]
+    condition_citations = [reg.param(f"art_6_3.{k}").citations[0] for k in conditions]
+    high_risk, winner = _decide(
+        "Art. 6(2)/6(3)",
+        True,
+        [
+            Exception_("art_6_3_derogation", bool(conditions), False),
+            Exception_(
+                "art_6_3_profiling_override", a.profiling_of_natural_persons, True, ("art_6_3_derogation",)
+            ),
+        ],
+    )
+    if winner is not None and winner.name == "art_6_3_derogation":
+        c.derogated = True
+        c.derogation_conditions = conditions
+        c.step(
+            "art_6_3_derogation",
+            f"Annex III {', '.join(p.annex_iii)} not high-risk: {', '.join(conditions)}, no profiling",
+            ["Art. 6(3)", *condition_citations],
+        )
+        c.note(
+            "Art. 6(3) derogation: it holds only if the system poses no significant risk of harm and does not "
+            "materially influence decisions; document the assessment (Art. 6(4)) and register the system (Art. 49(2))."
+        )
+        return
+    assert high_risk
+    c.annex_iii = list(p.annex_iii)
+    if a.profiling_of_natural_persons:
+        c.step(
+            "art_6_3_profiling_override",
+            (
+                "the Art. 6(3) conditions are overridden: "
+                if conditions
+                else "no Art. 6(3) derogation possible: "
+            )
+            + "the system profiles natural persons",
+            ["Art. 6(3)", *condition_citations],
+        )
+    c.step(
+        "annex_iii_high_risk",
+        f"high-risk: Annex III {', '.join(p.annex_iii)}",
+        ["Art. 6(2)", *(f"Annex III {pt}" for pt in p.annex_iii)],
+    )
+
+
+def _rule_transparency(p: Profile, c: Classification) -> None:
+    t = p.transparency
+    system: list[str] = []
+    if t.interacts_with_natural_persons:
+        system.append("Art. 50(1)")
+    if t.generates_synthetic_content:
+        system.append("Art. 50(2)")
+    if t.emotion_recognition or t.biometric_categorisation:
+        system.append("Art. 50(3)")
+    deep_fake = t.deep_fake
+    text = t.public_interest_text and not t.human_editorial_review
+    if deep_fake or text:
+        system.append("Art. 50(4)")
+    if t.public_interest_text and t.human_editorial_review and not deep_fake:
+        c.step(
+            "art_50_4_public_interest_text",
+            "no disclosure: the text undergoes human review or editorial control",
+            ["Art. 50(4)"],
+        )
+    if t.human_editorial_review and not t.public_interest_text:
+        c.note(
+            "transparency.human_editorial_review matters only for text published to inform the public (Art. 50(4))."
+        )
+    c.art50_system = system
+    roles = set(c.roles)
+    owed = [
+        cit
+        for cit in system
+        if (_ART_50_BY_ROLE[cit] == "provider" and roles & set(_PROVIDER_LIKE))
+        or (_ART_50_BY_ROLE[cit] == "deployer" and "deployer" in roles)
+    ]
+    c.art50_owed = owed
+    for cit in system:
+        rule = _TRANSPARENCY[cit]
+        if cit == "Art. 50(4)" and not deep_fake:
+            rule = "art_50_4_public_interest_text"
+        who = _ART_50_BY_ROLE[cit]
+        c.step(rule, f"{cit} {'owed' if cit in owed else 'not owed by this profile'} ({who}s)", [cit])
+
+
+def _rule_gpai(p: Profile, reg: Regime, c: Classification) -> None:
+    if p.kind is Kind.ai_system:
+        return
+    m = p.gpai_model
+    threshold = reg.value("gpai.systemic_risk_compute")
+    c.gpai_presumption = m.training_compute_flop is not None and m.training_compute_flop > threshold["flop"]
+    c.gpai_systemic = c.gpai_presumption or m.designated_systemic_risk
+    c.gpai_open_exempt = m.open_source and not c.gpai_systemic
+    if c.gpai_presumption:
+        c.step(
+            "art_51_systemic_risk",
+            f"systemic risk presumed: {m.training_compute_flop:.3g} FLOP > {threshold['flop']:.0e}",
+            ["Art. 51(1)(a)", "Art. 51(2)"],
+        )
+    elif m.designated_systemic_risk:
+        c.step("art_51_systemic_risk", "systemic risk: designated by the Commission", ["Art. 51(1)(b)"])
+    else:
+        c.step(
+            "art_51_systemic_risk",
+            "no systemic risk (not designated, compute not above 10^25 FLOP)",
+            ["Art. 51(2)"],
+        )
+    if p.kind is Kind.gpai_model:
+        if m.open_source:
+            if c.gpai_open_exempt:
+                c.step(
+                    "art_53_2_open_source_exemption",
+                    "open-source model without systemic risk: exempt from Art. 53(1)(a) and (b)",
+                    ["Art. 53(2)"],
+                )
+                c.step(
+                    "art_54_6_open_source_representative",
+                    "no authorised representative required (Art. 54(6))",
+                    ["Art. 54(6)"],
+                )
+            else:
+                c.step(
+                    "art_53_2_open_source_exemption",
+                    "open-source exemption does not apply to a model with systemic risk",
+                    ["Art. 53(2)"],
+                )
+        if Exclusion.free_open_source in p.exclusions:
+            c.note(
+                "Art. 2(12) concerns AI systems; open-source general-purpose AI models are governed by Art. 53(2) and "
+                "54(6) (set gpai_model.open_source)."
+            )
+    else:
+        c.note(
+            "gpai_system: an AI system built on a general-purpose AI model. Chapter V obligations bind the model's "
+            "provider; if you also provide the model, assess it in its own profile with kind: gpai_model."
+        )
+
+
+def _rule_open_source_exclusion(p: Profile, c: Classification) -> None:
+    if p.kind is Kind.gpai_model or Exclusion.free_open_source not in p.exclusions:
+        return
+    excluded, winner = _decide(
+        "Art. 2(12)",
+        True,
+        [
+            Exception_("high_risk", bool(c.annex_iii) or c.annex_i_high_risk, False),
+            Exception_("article_5", bool(c.prohibited) or c.rbi_exception, False),
+            Exception_("article_50", bool(c.art50_system), False),
+        ],
+    )
+    if excluded:
+        c.in_scope = False
+        c.step(
+            "art_2_12_free_open_source",
+            "out of scope: free and open-source, not high-risk, not under Art. 5 or 50",
+        )
+    else:
+        assert winner is not None
+        c.step(
+            "art_2_12_free_open_source",
+            f"the open-source exclusion does not apply: the system falls under {winner.name.replace('_', ' ')}",
+        )
+
+
+def classify(p: Profile, reg: Regime) -> Classification:
+    """Scope, exclusions, prohibitions, high-risk grounds, transparency, GPAI and the risk class."""
+    c = Classification()
+    c.established_in_eu = _established(p, c)
+    _rule_territorial_scope(p, c)
+    _rule_exclusions(p, c)
+    if not c.in_scope:
+        c.risk_class = "out_of_scope"
+        return c
+    if p.kind is not Kind.gpai_model:
+        _rule_prohibited_practices(p, reg, c)
+        _rule_annex_i(p, reg, c)
+        _rule_annex_iii(p, reg, c)
+        if c.annex_iii:
+            c.section_b_only = False
+        _rule_transparency(p, c)
+        if c.section_b_only:
+            section_b = reg.param("annex_i.section_b_applicable")
+            provisions = reg.value("annex_i.section_b_applicable")["provisions"]
+            c.step(
+                "art_2_2_annex_i_section_b",
+                "Annex I Section B product: only " + ", ".join(provisions) + " apply",
+                ["Art. 2(2)"],
+            )
+            c.note(
+                "Annex I Section B product: under Art. 2(2) only "
+                + ", ".join(provisions)
+                + " of the AI Act apply; the high-risk requirements reach it through the sectoral act"
+                + (f" ({section_b.note})" if section_b.note else ".")
+            )
+            if c.art50_owed:
+                c.note("Art. 50 is not among the provisions Art. 2(2) applies to Annex I Section B products.")
+                c.art50_owed = []
+    _rule_gpai(p, reg, c)
+    _rule_open_source_exclusion(p, c)
+    if not c.in_scope:
+        c.risk_class = "out_of_scope"
+        c.prohibited, c.annex_iii, c.annex_i_high_risk, c.art50_owed = [], [], False, []
+        return c
+    if p.kind is Kind.gpai_model:
+        c.risk_class = "gpai_model_systemic" if c.gpai_systemic else "gpai_model"
+    elif c.prohibited:
+        c.risk_class = "prohibited"
+    elif c.annex_iii or c.annex_i_high_risk:
+        c.risk_class = "high_risk"
+    elif c.art50_owed:
+        c.risk_class = "transparency"
+    else:
+        c.risk_class = "minimal"
+    return c
+
+
+# --- obligations -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Ctx:
+    p: Profile
+    reg: Regime
+    c: Classification
+
+
+def _fria(x: _Ctx) -> bool:
+    points = [pt for pt in x.c.annex_iii if pt != "2"]
+    d = x.p.deployer
+    return bool(points) and (
+        d.public_authority or d.provides_public_services or any(pt in ("5(b)", "5(c)") for pt in points)
+    )
+
+
+CONDITIONS: dict[str, Callable[[_Ctx], bool]] = {
+    "ai_system": lambda x: x.p.kind is not Kind.gpai_model and not x.c.section_b_only,
+    "high_risk": lambda x: x.c.high_risk,
+    "annex_iii": lambda x: bool(x.c.annex_iii),
+    "annex_iii_registrable": lambda x: any(pt != "2" for pt in x.c.annex_iii),
+    "annex_iii_point_2": lambda x: "2" in x.c.annex_iii,
+    "non_eu_provider": lambda x: x.c.established_in_eu is False,
+    "workplace_use": lambda x: x.p.deployer.workplace_use,
+    "public_authority": lambda x: x.p.deployer.public_authority,
+    "fria": _fria,
+    "derogated": lambda x: x.c.derogated,
+    "rbi_exception": lambda x: x.c.rbi_exception,
+    "art_50_1": lambda x: "Art. 50(1)" in x.c.art50_owed,
+    "art_50_2": lambda x: "Art. 50(2)" in x.c.art50_owed,
+    "art_50_3": lambda x: "Art. 50(3)" in x.c.art50_owed,
+    "art_50_4_deep_fake": lambda x: "Art. 50(4)" in x.c.art50_owed and x.p.transparency.deep_fake,
+    "art_50_4_text": lambda x: (
+        "Art. 50(4)" in x.c.art50_owed
+        and x.p.transparency.public_interest_text
+        and not x.p.transparency.human_editorial_review
+    ),
+    "gpai_model": lambda x: x.p.kind is Kind.gpai_model,
+    "gpai_documentation": lambda x: x.p.kind is Kind.gpai_model and not x.c.gpai_open_exempt,
+    "gpai_compute_presumption": lambda x: x.p.kind is Kind.gpai_model and x.c.gpai_presumption,
+    "gpai_representative_needed": lambda x: x.p.kind is Kind.gpai_model and not x.c.gpai_open_exempt,
+    "gpai_systemic": lambda x: x.p.kind is Kind.gpai_model and x.c.gpai_systemic,
+}
+
+_BUCKET_PARAM = {
+    "annex_iii": "date.high_risk_annex_iii",
+    "general": "date.general",
+    "chapters_i_ii": "date.chapters_i_ii",
+    "gpai": "date.gpai_governance_penalties",
+}
+
+
+def _high_risk_basis(x: _Ctx) -> tuple[str, str]:
+    """(date parameter, legacy ground) of the system's high-risk classification: the earliest ground."""
+    options = []
+    if x.c.annex_iii:
+        options.append(("date.high_risk_annex_iii", "annex_iii"))
+    if x.c.annex_i_high_risk and not x.c.section_b_only:
+        options.append(("date.high_risk_annex_i", "annex_i"))
+    if not options:  # obligations of the high-risk bucket only exist for high-risk systems
+        options.append(("date.high_risk_annex_iii", "annex_iii"))
+    return min(options, key=lambda o: x.reg.date(o[0]))
+
+
+@dataclass
+class _Dated:
+    applies_from: date | None
+    params: list[str]  # the regime parameters that fix the date (for deadlines)
+    legacy_note: str | None = None
+
+
+def _date_of(entry: CatalogueEntry, role: str, x: _Ctx, legacy_log: dict[str, str]) -> _Dated:
+    reg, p = x.reg, x.p
+    if entry.date == "high_risk":
+        param, ground = _high_risk_basis(x)
+    else:
+        param = _BUCKET_PARAM[entry.date]
+        ground = "annex_iii"
+    base = reg.date(param)
+    dated = _Dated(base, [param])
+    placed = p.placed_on_market
+    if entry.legacy == "high_risk":
+        cutoff_value = reg.value("legacy.high_risk")["placed_before"]
+        cutoff: date = cutoff_value[ground] if isinstance(cutoff_value, dict) else cutoff_value
+        if placed is not None and placed < cutoff:
+            candidates: list[tuple[date, str]] = []
+            change = p.significant_change_after
+            if change is not None and change >= cutoff:
+                candidates.append((max(change, base), "legacy.high_risk"))
+            if p.deployer.public_authority and role in ("provider", "deployer", "product_manufacturer"):
+                candidates.append(
+                    (reg.date("legacy.public_authority_deadline"), "legacy.public_authority_deadline")
+                )
+            legacy_log["high_risk"] = cutoff.isoformat()
+            if candidates:
+                when, src = min(candidates)
+                return _Dated(when, [src])
+            return _Dated(None, ["legacy.high_risk"], "only on a significant change in design")
+    elif entry.legacy == "gpai":
+        rule = reg.value("legacy.gpai")
+        if placed is not None and placed < rule["placed_before"]:
+            legacy_log["gpai"] = rule["deadline"].isoformat()
+            return _Dated(rule["deadline"], ["legacy.gpai"])
+    elif entry.legacy == "art_50_2" and reg.has("legacy.art_50_2"):
+        rule = reg.value("legacy.art_50_2")
+        if placed is not None and placed < rule["placed_before"]:
+            legacy_log["art_50_2"] = rule["deadline"].isoformat()
+            return _Dated(max(rule["deadline"], base), ["legacy.art_50_2"])
+    return dated
+
+
+@dataclass
+class _Built:
+    obligation: Obligation
+    params: list[str]
+    legacy_note: str | None
+
+
+def _obligations(x: _Ctx, lang: str, as_of: date, legacy_log: dict[str, str]) -> list[_Built]:
+    reg, p, c = x.reg, x.p, x.c
+    out: list[_Built] = []
+    roles = c.roles
+    # Art. 5: one "do not" per prohibited practice and role concerned.
+    for practice, citation, applies_from in c.prohibited:
+        pversion = reg.param(f"practice.{practice}")
+        acts = reg.value(f"practice.{practice}")["acts"]
+        assert pversion.title is not None
+        what = pversion.title[lang]
+        for role in roles:
+            if acts == ["use"] and role != Role.deployer.value:
+                continue
+            verb = (
+                ("Do not use" if role == "deployer" else "Do not place on the market or put into service")
+                if lang == "en"
+                else (
+                    "Ne pas utiliser"
+                    if role == "deployer"
+                    else "Ne pas mettre sur le marché ni mettre en service"
+                )
+            )
+            ob = Obligation(
+                id=f"prohibited_{practice}",
+                title=f"{verb}: {what}",
+                role=role,
+                citations=[citation],
+                applies_from=applies_from,
+                in_force=as_of >= applies_from,
+            )
+            out.append(_Built(ob, [_prohibition_param(reg, practice)], None))
+    seen: set[tuple[str, str]] = set()
+    for entry in load_catalogue():
+        if entry.param is not None and not reg.has(entry.param):
+            continue
+        if not all(CONDITIONS[w](x) for w in entry.when):
+            continue
+        version = reg.param(entry.param) if entry.param else None
+        if version is not None and isinstance(version.value, dict) and "sizes" in version.value:
+            size = p.organisation.size
+            if size is None or size.value not in version.value["sizes"]:
+                continue
+        title_texts = entry.title or (version.title if version else None)
+        assert title_texts is not None
+        citations = list(entry.citations or (version.citations if version else ()))
+        for role in entry.roles:
+            owners = (
+                [r for r in roles if r in _PROVIDER_LIKE]
+                if role == "provider"
+                else [r for r in roles if r == role]
+            )
+            if role == "provider" and "provider" in owners:
+                owners = ["provider"]
+            for owner in owners:
+                if (entry.id, owner) in seen:
+                    continue
+                seen.add((entry.id, owner))
+                cites = list(citations)
+                if owner == "product_manufacturer" and c.high_risk and entry.legacy == "high_risk":
+                    cites.append("Art. 25(3)")
+                dated = _date_of(entry, owner, x, legacy_log)
+                ob = Obligation(
+                    id=entry.id,
+                    title=title_texts[lang],
+                    role=owner,
+                    citations=cites,
+                    applies_from=dated.applies_from,
+                    in_force=dated.applies_from is not None and as_of >= dated.applies_from,
+                )
+                out.append(_Built(ob, dated.params, dated.legacy_note))
+    return out
+
+
+def _prohibition_param(reg: Regime, practice: str) -> str:
+    raw = reg.param(f"practice.{practice}").value["applies_from"]
+    return raw[1:] if isinstance(raw, str) and raw.startswith("=") else "date.chapters_i_ii"
+
+
+# --- deadlines, penalties ---------------------------------------------------------------------------------
+
+
+def _deadlines(x: _Ctx, built: list[_Built], lang: str, legacy_log: dict[str, str]) -> list[Deadline]:
+    reg, c = x.reg, x.c
+    by_date: dict[date, tuple[list[str], list[str]]] = {}
+
+    def add(when: date, param: str, extra: Iterable[str]) -> None:
+        whats, cites = by_date.setdefault(when, ([], []))
+        version = reg.param(param)
+        if version.what and version.what[lang] not in whats:
+            whats.append(version.what[lang])
+        for cit in (*version.citations, *extra):
+            if cit not in cites:
+                cites.append(cit)
+
+    grounds = [cit for _, cit, _ in c.prohibited] + c.grounds
+    for b in built:
+        ob = b.obligation
+        for param in b.params:
+            if ob.applies_from is not None:
+                concerned = [g for g in grounds if g in ob.citations or param.startswith("date.high_risk")]
+                add(ob.applies_from, param, [*concerned, *ob.citations])
+    if "high_risk" in legacy_log:
+        add(date.fromisoformat(legacy_log["high_risk"]), "legacy.high_risk", c.grounds)
+    if any(b.obligation.id == "sandbox_priority_access" for b in built):
+        add(reg.date("date.national_sandboxes"), "date.national_sandboxes", [])
+    if x.p.kind is Kind.gpai_model:
+        add(reg.value("fine.gpai_providers")["applies_from"], "date.gpai_fines", [])
+    if x.c.annex_iii and any(pt[0] in "67" for pt in x.c.annex_iii) and x.p.deployer.public_authority:
+        rule = reg.value("legacy.annex_x")
+        if x.p.placed_on_market is not None and x.p.placed_on_market < rule["placed_before"]:
+            add(rule["deadline"], "legacy.annex_x", [])
+    return [
+        Deadline(date=d, what="; ".join(whats), citations=cites)
+        for d, (whats, cites) in sorted(by_date.items())
+    ]
+
+
+def _penalties(x: _Ctx, built: list[_Built], lang: str) -> list[Penalty]:
+    reg, p, c = x.reg, x.p, x.c
+    if p.kind is Kind.gpai_model:
+        tiers: list[tuple[str, list[str]]] = [("fine.gpai_providers", [])]
+    elif c.section_b_only and not c.prohibited:
+        return []
+    else:
+        tiers = []
+        if c.prohibited or c.rbi_exception:
+            tiers.append(("fine.prohibited_practices", []))
+        points: list[str] = []
+        roles_with = {b.obligation.role for b in built if b.obligation.id not in ("ai_literacy",)}
+        hr = c.high_risk
+        for role, param in (
+            ("provider", "fine.point.provider"),
+            ("product_manufacturer", "fine.point.provider"),
+            ("authorised_representative", "fine.point.authorised_representative"),
+            ("importer", "fine.point.importer"),
+            ("distributor", "fine.point.distributor"),
+            ("deployer", "fine.point.deployer"),
+        ):
+            if hr and role in roles_with:
+                cit = reg.param(param).citations[0]
+                if cit not in points:
+                    points.append(cit)
+        if (
+            hr
+            and reg.has("fine.point.value_chain")
+            and any(b.obligation.id == "supplier_agreements" for b in built)
+        ):
+            points.append(reg.param("fine.point.value_chain").citations[0])
+        if c.art50_owed:
+            points.append(reg.param("fine.point.transparency").citations[0])
+        if points:
+            tiers.append(("fine.operator_obligations", points))
+        tiers.append(("fine.incorrect_information", []))
+    size = p.organisation.size.value if p.organisation.size else None
+    lower_rules = [n for n in ("fine.lower_cap.sme", "fine.lower_cap.smc") if reg.has(n)]
+    out: list[Penalty] = []
+    for tier, points in tiers:
+        value = reg.value(tier)
+        version = reg.param(tier)
+        cites = [*version.citations, *points]
+        lower = False
+        for rule in lower_rules:
+            rv = reg.value(rule)
+            if size in rv["sizes"] and tier in rv["tiers"]:
+                lower = True
+                cites.extend(reg.param(rule).citations)
+        assert version.what is not None
+        out.append(
+            Penalty(
+                max_eur=int(value["max_eur"]),
+                max_turnover_pct=int(value["max_turnover_pct"]),
+                citations=cites,
+                what=version.what[lang],
+                lower_of=lower,
+            )
+        )
+    return out
+
+
+# --- open questions ------------------------------------------------------------------------------------------
+
+
+@functools.cache
+def _questions() -> dict[str, dict[str, str]]:
+    from ruamel.yaml import YAML
+
+    text = resources.files("aidesk.rules").joinpath("questions.yaml").read_text(encoding="utf-8")
+    data: dict[str, dict[str, str]] = YAML(typ="safe", pure=True).load(text)
+    return data
+
+
+def _question(field_path: str, could: list[str], lang: str) -> OpenQuestion:
+    qid = "q_" + field_path.replace(".", "_")
+    texts = _questions().get(qid)
+    return OpenQuestion(
+        field=field_path, question=qid, could_change_to=could, text=texts[lang] if texts else ""
+    )
+
+
+def _with(p: Profile, part: str, **changes: Any) -> Profile:
+    return p.model_copy(update={part: getattr(p, part).model_copy(update=changes)})
+
+
+def _open_questions(x: _Ctx, built: list[_Built], lang: str) -> list[OpenQuestion]:
+    p, reg, c = x.p, x.reg, x.c
+    cls = c.risk_class
+    out: list[OpenQuestion] = []
+    given = p.model_fields_set
+
+    def flip(changed: Profile) -> list[str]:
+        new = classify(changed, reg).risk_class
+        return [new] if new != cls else []
+
+    def ask(field_path: str, could: list[str]) -> None:
+        out.append(_question(field_path, could, lang))
+
+    if not p.roles:
+        ask("roles", [])
+    if c.scope_assumed:
+        for key in ("established_in_eu", "placed_on_eu_market", "output_used_in_eu"):
+            if getattr(p.location, key) is None:
+                ask(f"location.{key}", [] if c.scope_certain else ["out_of_scope"])
+    if not c.in_scope:
+        return out
+    if "exclusions" not in given:
+        ask("exclusions", ["out_of_scope"])
+    system = p.kind is not Kind.gpai_model
+    if system:
+        if "prohibited_practices" not in given and cls != "prohibited":
+            ask("prohibited_practices", ["prohibited"])
+        if c.prohibited and "prohibited_exceptions" not in given:
+            candidates = [
+                name.split(".", 1)[1]
+                for name in reg.names("exception.")
+                if reg.value(name)["excepts"] in {pr for pr, _, _ in c.prohibited}
+            ]
+            if candidates:
+                from aidesk.rules.vocab import PracticeException
+
+                changed = p.model_copy(
+                    update={"prohibited_exceptions": [PracticeException(k) for k in candidates]}
+                )
+                ask("prohibited_exceptions", flip(changed))
+        below_high = cls in ("transparency", "minimal")
+        if below_high and "annex_iii" not in given:
+            ask("annex_iii", ["high_risk"])
+        if below_high and p.annex_i.legislation is None:
+            ask("annex_i.legislation", ["high_risk"])
+        if p.annex_i.legislation is not None and not c.annex_i_high_risk:
+            for key in ("safety_component", "third_party_conformity_assessment"):
+                if getattr(p.annex_i, key) is None:
+                    others = {
+                        k: True
+                        for k in ("safety_component", "third_party_conformity_assessment")
+                        if getattr(p.annex_i, k) is None
+                    }
+                    ask(f"annex_i.{key}", flip(_with(p, "annex_i", **others)))
+        if p.annex_iii:
+            a = p.article_6_3
+            if c.derogated and not a.given("profiling_of_natural_persons"):
+                ask("article_6_3.profiling_of_natural_persons", ["high_risk"])
+            if not c.derogated and not a.profiling_of_natural_persons:
+                for key in ARTICLE_6_3_CONDITIONS:
+                    if not a.given(key):
+                        ask(f"article_6_3.{key}", flip(_with(p, "article_6_3", **{key: True})))
+        roles = set(c.roles)
+        t = p.transparency
+        keys: list[str] = []
+        if roles & set(_PROVIDER_LIKE):
+            keys += ["interacts_with_natural_persons", "generates_synthetic_content"]
+        if "deployer" in roles:
+            keys += ["emotion_recognition", "biometric_categorisation", "deep_fake", "public_interest_text"]
+            if t.public_interest_text and not t.given("human_editorial_review"):
+                ask(
+                    "transparency.human_editorial_review",
+                    flip(_with(p, "transparency", human_editorial_review=True)),
+                )
+        if not c.section_b_only:
+            owed = set(c.art50_owed)
+            for key in keys:
+                if t.given(key) or getattr(t, key):
+                    continue
+                changed = _with(p, "transparency", **{key: True})
+                alt = classify(changed, reg)
+                if set(alt.art50_owed) != owed:
+                    ask(f"transparency.{key}", [alt.risk_class] if alt.risk_class != cls else [])
+        if "deployer" in roles and any(pt != "2" for pt in c.annex_iii):
+            d = p.deployer
+            fria = _fria(x)
+            if not d.given("public_authority"):
+                ask("deployer.public_authority", [])
+            if not fria and not d.given("provides_public_services"):
+                ask("deployer.provides_public_services", [])
+        if "deployer" in roles and c.high_risk and not p.deployer.given("workplace_use"):
+            ask("deployer.workplace_use", [])
+    else:
+        m = p.gpai_model
+        if not c.gpai_systemic:
+            if not m.given("training_compute_flop"):
+                ask("gpai_model.training_compute_flop", ["gpai_model_systemic"])
+            if not m.given("designated_systemic_risk"):
+                ask("gpai_model.designated_systemic_risk", ["gpai_model_systemic"])
+            if not m.given("open_source"):
+                ask("gpai_model.open_source", [])
+    legacy_sensitive = c.high_risk or p.kind is Kind.gpai_model or "Art. 50(2)" in c.art50_owed
+    if legacy_sensitive and p.placed_on_market is None:
+        ask("placed_on_market", [])
+    if any(b.legacy_note or "legacy.public_authority_deadline" in b.params for b in built) and (
+        p.significant_change_after is None
+    ):
+        ask("significant_change_after", [])
+    if c.established_in_eu is None and (c.high_risk or p.kind is Kind.gpai_model) and "provider" in c.roles:
+        ask("location.established_in_eu", [])
+    if p.organisation.size is None and not p.deployer.public_authority:
+        ask("organisation.size", [])
+    seen: set[str] = set()
+    unique = []
+    for q in out:
+        if q.field not in seen:
+            seen.add(q.field)
+            unique.append(q)
+    return unique
+
+
+# --- notes ---------------------------------------------------------------------------------------------------
+
+
+def _notes(x: _Ctx, built: list[_Built], penalties: list[Penalty], legacy_log: dict[str, str]) -> None:
+    reg, p, c = x.reg, x.p, x.c
+    ids = {b.obligation.id for b in built}
+    if c.high_risk:
+        c.note(reg.param("interpretation.high_risk_related_duties").note or "")
+    if "high_risk" in legacy_log:
+        c.note(
+            f"Art. 111(2): the system was placed on the market before {legacy_log['high_risk']}; its high-risk "
+            "obligations apply only on a significant change in design after that date"
+            + (
+                ", and in any case by the public-authority deadline for providers and deployers of systems intended "
+                "for public authorities."
+                if p.deployer.public_authority
+                else "."
+            )
+        )
+        legacy = reg.param("legacy.high_risk")
+        if legacy.note:
+            c.note(legacy.note)
+        c.note(reg.param("interpretation.legacy_scope").note or "")
+    if "gpai" in legacy_log:
+        c.note(
+            f"Art. 111(3): a model placed on the market before 2 Aug 2025 must comply by {legacy_log['gpai']}."
+        )
+    if "art_50_2" in legacy_log:
+        c.note(
+            f"Art. 111(4): a system placed on the market before 2 Aug 2026 must mark its outputs by {legacy_log['art_50_2']}."
+        )
+    if "ai_literacy" in ids:
+        note = reg.param("literacy.duty").note
+        if note:
+            c.note(note)
+    if c.prohibited:
+        first = min(d for _, _, d in c.prohibited)
+        c.note(
+            f"Prohibited practice: placing on the market, putting into service or use is banned from {first.isoformat()}; "
+            "the other obligations listed matter only before that date or for uses outside the prohibited practice."
+        )
+    size = p.organisation.size.value if p.organisation.size else None
+    if size == "small_midcap" and reg.has("sme.union_sandbox_priority"):
+        c.note(reg.param("sme.union_sandbox_priority").note or "")
+        if reg.has("fine.lower_cap.smc"):
+            c.note(reg.param("fine.lower_cap.smc").note or "")
+    if any(pen.lower_of for pen in penalties):
+        c.note(
+            "Penalties: for this organisation each fine marked with Art. 99(6) or 99(6a) is capped at the lower of the amount and the percentage of turnover; otherwise the higher applies."
+        )
+    elif penalties and p.kind is not Kind.gpai_model:
+        c.note(
+            "Penalties: each cap is the higher of the amount and the percentage of worldwide annual turnover (for undertakings)."
+        )
+    if p.deployer.public_authority and penalties:
+        c.note(reg.param("fine.public_authorities").note or "")
+    for version_name in {n for b in built for n in b.params}:
+        v = reg.param(version_name)
+        if v.confidence != "high":
+            c.note(
+                f"Confidence {v.confidence}: {version_name} ({', '.join(v.citations)}) — {v.note or 'see the regime data'}"
+            )
+    if "appoint_authorised_representative" in ids or "gpai_appoint_authorised_representative" in ids:
+        c.note(
+            "The provider is established outside the Union: it must appoint an authorised representative by written mandate."
+        )
+    c.notes[:] = [n for n in c.notes if n]
+
+
+# --- entry point -----------------------------------------------------------------------------------------------
+
+
+def today_in_brussels() -> date:
+    try:
+        from zoneinfo import ZoneInfo
+
+        return datetime.now(ZoneInfo("Europe/Brussels")).date()
+    except Exception:  # no tz database: UTC is at most a day off around midnight
+        return datetime.now(UTC).date()
+
+
+def assess(
+    profile: Profile, regime: str = DEFAULT_REGIME, as_of: date | None = None, lang: str = "en"
+) -> Assessment:
+    """Assess one profile under a regime, on a date (default: today in Brussels), in a language."""
+    if lang not in LANGS:
+        raise ValueError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
+    reg = load_regime(regime)
+    when = as_of or today_in_brussels()
+    c = classify(profile, reg)
+    x = _Ctx(profile, reg, c)
+    legacy_log: dict[str, str] = {}
+    if c.in_scope:
+        built = _obligations(x, lang, when, legacy_log)
+        deadlines = _deadlines(x, built, lang, legacy_log)
+        penalties = _penalties(x, built, lang)
+    else:
+        built, deadlines, penalties = [], [], []
+    questions = _open_questions(x, built, lang)
+    if c.in_scope:
+        _notes(x, built, penalties, legacy_log)
+        if legacy_log:
+            c.step(
+                "art_111_legacy",
+                "legacy rules applied: " + ", ".join(sorted(legacy_log)),
+                sorted(
+                    {
+                        cit
+                        for b in built
+                        for n in b.params
+                        if n.startswith("legacy.")
+                        for cit in reg.param(n).citations
+                    }
+                )
+                or ["Art. 111(2)"],
+            )
+        c.step("classification", f"risk class: {c.risk_class}", _class_citations(c))
+    else:
+        c.step(
+            "classification",
+            "risk class: out_of_scope",
+            [t for s in c.trace for t in s.citations][:3] or ["Art. 2(1)"],
+        )
+    return Assessment(
+        profile=profile.name,
+        regime=reg.id,
+        regime_version=reg.version,
+        as_of=when,
+        in_scope=c.in_scope,
+        risk_class=c.risk_class,  # type: ignore[arg-type]
+        prohibited_practices=[cit for _, cit, _ in c.prohibited],
+        high_risk_grounds=c.grounds,
+        transparency_obligations=list(c.art50_owed),
+        gpai=Gpai(is_gpai_model=profile.kind is Kind.gpai_model, systemic_risk=c.gpai_systemic),
+        obligations=[b.obligation for b in built],
+        deadlines=deadlines,
+        penalties=penalties,
+        open_questions=questions,
+        notes=list(c.notes),
+        trace=list(c.trace),
+        lang=lang,
+    )
+
+
+def _class_citations(c: Classification) -> list[str]:
+    if c.risk_class == "prohibited":
+        return [cit for _, cit, _ in c.prohibited]
+    if c.risk_class == "high_risk":
+        return (["Art. 6(1)"] if c.annex_i_high_risk else []) + (["Art. 6(2)"] if c.annex_iii else [])
+    if c.risk_class == "transparency":
+        return list(c.art50_owed)
+    if c.risk_class in ("gpai_model", "gpai_model_systemic"):
+        return ["Art. 51(1)"] if c.risk_class == "gpai_model_systemic" else ["Art. 53(1)"]
+    return ["Art. 95(1)"]
+
+
+__all__ = ["CONDITIONS", "RULES", "Classification", "RuleConflict", "assess", "classify", "today_in_brussels"]
