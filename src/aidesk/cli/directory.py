@@ -1,4 +1,4 @@
-"""`aidesk directory …` (the European AI ecosystem directory) and `aidesk compute plan`.
+"""`aidesk directory …` (the European AI ecosystem directory), `aidesk compute plan` and `aidesk next-steps`.
 
 A thin adapter over `aidesk.directory`: heavy modules are imported inside the commands.
 Exit codes: 0 ok, 2 bad input (one line per problem naming the file, row/field and the fix), 1 internal error.
@@ -21,6 +21,7 @@ from aidesk.cli import app
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from aidesk.directory.next_steps import NextSteps
     from aidesk.directory.schema import Entry
 
 directory_app = typer.Typer(
@@ -375,3 +376,138 @@ def _print_plan(result: Any, written: Path | None) -> None:
         console.print(
             f"Wrote gpai_model.training_compute_flop = {result.training_compute_flop:.4g} to {written}"
         )
+
+
+# --------------------------------------------------------------------------- next steps
+class NextStepsLang(StrEnum):
+    en = "en"
+    fr = "fr"
+
+
+_NEXT_LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "head": "Next steps for",
+        "organisation": "Organisation:",
+        "country": "country",
+        "size": "size",
+        "roles": "roles",
+        "unknown": "not given",
+        "sectors": "Sector:",
+        "no_sector": "not derived from the profile (give --sector)",
+        "why": "Why:",
+        "more": "… and {n} more: {command}",
+        "see": "See:",
+        "gap": "Gap:",
+        "needs": "To answer this, give:",
+        "unverified": "unverified",
+        "legacy": "LEGACY 2022 seed",
+        "none": "No step applies to this assessment.",
+        "gaps_total": "{n} gap(s): what the directory data or the profile lacks is stated above, never guessed.",
+    },
+    "fr": {
+        "head": "Prochaines étapes pour",
+        "organisation": "Organisation :",
+        "country": "pays",
+        "size": "taille",
+        "roles": "rôles",
+        "unknown": "non indiqué",
+        "sectors": "Secteur :",
+        "no_sector": "non déduit du profil (indiquez --sector)",
+        "why": "Pourquoi :",
+        "more": "… et {n} de plus : {command}",
+        "see": "Voir :",
+        "gap": "Lacune :",
+        "needs": "Pour y répondre, indiquez :",
+        "unverified": "non vérifié",
+        "legacy": "liste de 2022 (amorçage)",
+        "none": "Aucune étape ne s'applique à cette évaluation.",
+        "gaps_total": "{n} lacune(s) : ce qui manque aux données de l'annuaire ou au profil est indiqué ci-dessus, jamais deviné.",
+    },
+}
+
+
+@app.command("next-steps")
+def next_steps_command(
+    profile_file: str = typer.Argument(
+        ..., metavar="PROFILE", help="Profile file (YAML or JSON, schema aidesk/profile/v1); - reads stdin."
+    ),
+    sector: str = typer.Option(
+        None,
+        "--sector",
+        "-s",
+        help="Apply AI sector (e.g. healthcare); default: derived from the Annex I act / Annex III points.",
+    ),
+    lang: NextStepsLang = typer.Option(NextStepsLang.en, "--lang", help="Language of the steps: en or fr."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON (aidesk/next-steps/v1)."),
+) -> None:
+    """After an assessment: who in the EU AI ecosystem can help next, why, and the provision that says so."""
+    from aidesk.cli.assess import _internal_error, _load_one
+    from aidesk.cli.common import bad_input
+
+    profile = _load_one(profile_file)  # bad profile: one line, exit 2
+    try:
+        from aidesk.directory.next_steps import next_steps
+        from aidesk.directory.service import DirectoryError
+
+        try:
+            result = next_steps(profile, sector=sector, lang=lang.value)
+        except DirectoryError as exc:
+            bad_input(str(exc))
+    except typer.Exit:
+        raise
+    except Exception as exc:  # a bug, not the user's input
+        _internal_error(exc)
+    if as_json:
+        _print_json(result.to_json_dict())
+        return
+    _print_next_steps(result)
+
+
+def _print_next_steps(result: NextSteps) -> None:
+    from rich.markup import escape
+
+    t = _NEXT_LABELS[result.lang]
+    console = _console()
+    console.print(
+        f"[bold]{t['head']} {escape(result.profile)}[/] — {result.risk_class} "
+        f"[dim]({result.regime_version}, {result.as_of.isoformat()})[/]"
+    )
+    roles = ", ".join(result.roles) or t["unknown"]
+    console.print(
+        f"{t['organisation']} {t['country']} {result.country or t['unknown']} · "
+        f"{t['size']} {result.size or t['unknown']} · {t['roles']} {escape(roles)}"
+    )
+    if result.sectors:
+        shown = "; ".join(f"{s.label(result.lang)} [dim]({escape(s.basis)})[/]" for s in result.sectors)
+    else:
+        shown = t["no_sector"]
+    console.print(f"{t['sectors']} {shown}")
+    if not result.steps:
+        console.print(t["none"])
+        return
+    for n, step in enumerate(result.steps, start=1):
+        console.print()
+        console.print(f"[bold]{n}. {escape(step.title)}[/]")
+        console.print(
+            f"   [italic]{t['why']}[/] {escape(step.reason)} [cyan]({', '.join(step.citations)})[/]"
+        )
+        for e in step.entries:
+            where = ", ".join(e.countries) or "EU"
+            flags = ""
+            if e.legacy:
+                flags += f" [magenta]\\[{t['legacy']}][/]"
+            if e.unverified:
+                flags += f" [yellow]({t['unverified']}: {', '.join(sorted(e.unverified))})[/]"
+            url = f" {escape(e.url)}" if e.url else ""
+            console.print(f"   • {escape(e.name)} [dim]({e.id}, {where})[/]{url}{flags}")
+        if step.more and step.command:
+            console.print(f"   [dim]{t['more'].format(n=step.more, command=escape(step.command))}[/]")
+        elif step.command and not step.entries:
+            console.print(f"   [dim]{t['see']} {escape(step.command)}[/]")
+        for gap in step.gaps:
+            console.print(f"   [yellow]⚠ {t['gap']}[/] {escape(gap)}")
+        if step.needs:
+            console.print(f"   [yellow]{t['needs']}[/] {escape(', '.join(step.needs))}")
+    if result.gaps:
+        console.print()
+        console.print(f"[yellow]{t['gaps_total'].format(n=len(result.gaps))}[/]")
