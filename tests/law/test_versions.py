@@ -177,3 +177,11 @@ def test_the_amending_acts_recitals_are_citable() -> None:
     missing = aidesk("law", "show", "Reg. 2026/1744 Recital 48")
     assert missing.returncode == 2
     assert "has no recital 48: it has recitals 1–47" in missing.stderr
+
+
+def test_an_inserted_article_in_french_sits_under_french_chapter_titles() -> None:
+    # Art. 4a (inserted by Reg. (EU) 2026/1744) is English text in Chapter I, whose title stays French.
+    fr = load_corpus("2026", "fr")
+    article = fr.articles["4a"]
+    assert parse("Art. 4a") in fr.english_fallback
+    assert article.chapter_title == load_corpus("2024", "fr").articles["4"].chapter_title

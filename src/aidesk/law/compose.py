@@ -78,7 +78,9 @@ class _Composer:
         old = self.old.articles.get(en.number)
         if old is None or self.covered(en.citation):
             self.english_subtree(en)
-            return en
+            # The text is English, but the chapter and section it sits in keep their French titles.
+            chapter_title, section_title = self._structure_titles(en)
+            return replace(en, chapter_title=chapter_title, section_title=section_title)
         title = old.title
         if en.citation in self.headings:
             self.english.add(en.citation)
