@@ -125,3 +125,18 @@ def test_missing_optional_keys_are_not_given() -> None:
     p = parse_profile("name: x\ntransparency: {deep_fake: false}")
     assert p.transparency.given("deep_fake") and not p.transparency.given("interacts_with_natural_persons")
     assert "annex_iii" not in p.model_fields_set
+
+
+def test_an_astronomically_large_training_compute_is_a_profile_error_not_a_crash() -> None:
+    import pytest
+
+    from aidesk.rules import parse_profile
+    from aidesk.rules.profile import ProfileError
+
+    text = (
+        "name: x\nkind: gpai_model\nroles: [provider]\ngpai_model: {training_compute_flop: 1"
+        + "0" * 400
+        + "}\n"
+    )
+    with pytest.raises(ProfileError, match=r"gpai_model\.training_compute_flop"):
+        parse_profile(text, "yaml")

@@ -18,8 +18,7 @@ import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
 from aidesk.rules.model import (
     Assessment,
@@ -30,7 +29,7 @@ from aidesk.rules.model import (
     Penalty,
     TraceStep,
 )
-from aidesk.rules.profile import Profile
+from aidesk.rules.profile import Profile, Transparency
 from aidesk.rules.regimes import DEFAULT_REGIME, CatalogueEntry, Regime, load_catalogue, load_regime
 from aidesk.rules.vocab import (
     ARTICLE_6_3_CONDITIONS,
@@ -151,12 +150,14 @@ class Classification:
     risk_class: str = "minimal"
     trace: list[TraceStep] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    quiet: bool = False  # a what-if (open questions): the decisions only, no trace, no notes
 
     def step(self, rule: str, result: str, citations: Iterable[str] | None = None) -> None:
-        self.trace.append(TraceStep(step=rule, result=result, citations=list(citations or RULES[rule])))
+        if not self.quiet:
+            self.trace.append(_trace_step(rule, result, tuple(citations or RULES[rule])))
 
     def note(self, text: str) -> None:
-        if text not in self.notes:
+        if not self.quiet and text not in self.notes:
             self.notes.append(text)
 
     @property
@@ -168,6 +169,22 @@ class Classification:
     def grounds(self) -> list[str]:
         out = ["Art. 6(1)"] if self.annex_i_high_risk else []
         return out + [f"Annex III {p}" for p in self.annex_iii]
+
+
+# Output parts are frozen models: one instance serves every assessment that has the same part (validating
+# a new one for each is a good part of the cost of an assessment). Bounded, for long-running servers.
+_SHARED_SIZE = 8192
+_trace_steps: dict[tuple[str, str, tuple[str, ...]], TraceStep] = {}
+
+
+def _trace_step(rule: str, result: str, citations: tuple[str, ...]) -> TraceStep:
+    key = (rule, result, citations)
+    made = _trace_steps.get(key)
+    if made is None:
+        if len(_trace_steps) >= _SHARED_SIZE:
+            _trace_steps.clear()
+        made = _trace_steps[key] = TraceStep(step=rule, result=result, citations=list(citations))
+    return made
 
 
 def _established(p: Profile, c: Classification) -> bool | None:
@@ -464,8 +481,7 @@ def _rule_annex_iii(p: Profile, reg: Regime, c: Classification) -> None:
     )
 
 
-def _rule_transparency(p: Profile, c: Classification) -> None:
-    t = p.transparency
+def _rule_transparency(t: Transparency, c: Classification) -> None:
     system: list[str] = []
     if t.interacts_with_natural_persons:
         system.append("Art. 50(1)")
@@ -583,9 +599,12 @@ def _rule_open_source_exclusion(p: Profile, c: Classification) -> None:
         )
 
 
-def classify(p: Profile, reg: Regime) -> Classification:
-    """Scope, exclusions, prohibitions, high-risk grounds, transparency, GPAI and the risk class."""
-    c = Classification()
+def classify(p: Profile, reg: Regime, quiet: bool = False) -> Classification:
+    """Scope, exclusions, prohibitions, high-risk grounds, transparency, GPAI and the risk class.
+
+    `quiet`: only the decisions, without trace or notes (for the what-ifs of the open questions).
+    """
+    c = Classification(quiet=quiet)
     c.established_in_eu = _established(p, c)
     _rule_territorial_scope(p, c)
     _rule_exclusions(p, c)
@@ -598,7 +617,18 @@ def classify(p: Profile, reg: Regime) -> Classification:
         _rule_annex_iii(p, reg, c)
         if c.annex_iii:
             c.section_b_only = False
-        _rule_transparency(p, c)
+    return _classify_from_art_50(p, p.transparency, reg, c)
+
+
+def _classify_from_art_50(p: Profile, t: Transparency, reg: Regime, c: Classification) -> Classification:
+    """The rules from Art. 50 on (transparency, GPAI, the Art. 2(12) exclusion) and the risk class.
+
+    None of the rules before them reads `transparency`, and these only assign (never extend) the facts they
+    decide, so a what-if on a transparency key re-runs only this part, on a quiet copy of the classification
+    (see `_reclassify_transparency`).
+    """
+    if p.kind is not Kind.gpai_model:
+        _rule_transparency(t, c)
         if c.section_b_only:
             section_b = reg.param("annex_i.section_b_applicable")
             provisions = reg.value("annex_i.section_b_applicable")["provisions"]
@@ -748,15 +778,130 @@ def _date_of(entry: CatalogueEntry, role: str, x: _Ctx, legacy_log: dict[str, st
     return dated
 
 
-@dataclass
-class _Built:
+@dataclass(frozen=True, slots=True)
+class _Planned:
+    """A catalogue entry owed by one role: everything about an obligation except its date."""
+
+    entry: CatalogueEntry
+    owner: str
+    title: str
+    citations: tuple[str, ...]
+    made: dict[tuple[date | None, bool], Obligation] = field(default_factory=dict, compare=False)
+
+    def obligation(self, applies_from: date | None, in_force: bool) -> Obligation:
+        """The obligation with this date (one shared instance per date: see `_trace_step`)."""
+        key = (applies_from, in_force)
+        made = self.made.get(key)
+        if made is None:
+            made = self.made[key] = Obligation(
+                id=self.entry.id,
+                title=self.title,
+                role=self.owner,
+                citations=list(self.citations),
+                applies_from=applies_from,
+                in_force=in_force,
+            )
+        return made
+
+
+_MEMO_SIZE = 4096  # per regime; a long-running server sees many combinations of roles
+
+# Rows in catalogue order: (a number for the row's conditions, the conditions, what the entries give each
+# owner when the conditions hold); adjacent entries under the same conditions share a row.
+_Row = tuple[int, tuple[Callable[[_Ctx], bool], ...], tuple[_Planned, ...]]
+
+
+@functools.cache
+def _size_among(sizes: frozenset[str]) -> Callable[[_Ctx], bool]:
+    """The condition of entries restricted to some organisation sizes (their parameter's `sizes`)."""
+
+    def holds(x: _Ctx) -> bool:
+        size = x.p.organisation.size
+        return size is not None and size.value in sizes
+
+    return holds
+
+
+def _owed_by(reg: Regime, lang: str, roles: tuple[str, ...], high_risk: bool) -> tuple[_Row, ...]:
+    """What each catalogue entry gives these roles, and the conditions under which it does.
+
+    This depends only on the regime, the language, the roles in scope (their order fixes the order of
+    owners) and whether the system is high-risk (Art. 25(3) for product manufacturers), so it is computed
+    once per combination and kept with the regime; `_plan` checks the conditions for each profile.
+    """
+    key = ("owed_by", lang, roles, high_risk)
+    table: tuple[_Row, ...] | None = reg.memo.get(key)
+    if table is not None:
+        return table
+    group_ids: dict[tuple[tuple[str, ...], frozenset[str] | None], int] = {}
+    rows: list[_Row] = []
+    for entry in load_catalogue():
+        if entry.param is not None and not reg.has(entry.param):
+            continue
+        version = reg.param(entry.param) if entry.param else None
+        sizes = None
+        if version is not None and isinstance(version.value, dict) and "sizes" in version.value:
+            sizes = frozenset(version.value["sizes"])
+        title_texts = entry.title or (version.title if version else None)
+        assert title_texts is not None
+        citations = tuple(entry.citations or (version.citations if version else ()))
+        items: list[_Planned] = []
+        seen: set[str] = set()
+        for role in entry.roles:
+            owners = (
+                [r for r in roles if r in _PROVIDER_LIKE]
+                if role == "provider"
+                else [r for r in roles if r == role]
+            )
+            if role == "provider" and "provider" in owners:
+                owners = ["provider"]
+            for owner in owners:
+                if owner in seen:
+                    continue
+                seen.add(owner)
+                cites = citations
+                if owner == "product_manufacturer" and high_risk and entry.legacy == "high_risk":
+                    cites = (*cites, "Art. 25(3)")
+                items.append(_Planned(entry, str(owner), title_texts[lang], cites))
+        if not items:
+            continue
+        group = group_ids.setdefault((entry.when, sizes), len(group_ids))
+        if rows and rows[-1][0] == group:
+            rows[-1] = (group, rows[-1][1], rows[-1][2] + tuple(items))
+        else:
+            conditions = tuple(CONDITIONS[w] for w in entry.when)
+            if sizes is not None:
+                conditions += (_size_among(sizes),)
+            rows.append((group, conditions, tuple(items)))
+    table = tuple(rows)
+    if len(reg.memo) >= _MEMO_SIZE:
+        reg.memo.clear()
+    reg.memo[key] = table
+    return table
+
+
+def _plan(x: _Ctx, lang: str) -> list[_Planned]:
+    """The catalogue entries owed, by owner, in catalogue order: those whose `when` conditions all hold."""
+    c = x.c
+    met: dict[int, bool] = {}
+    plan: list[_Planned] = []
+    for group, conditions, items in _owed_by(x.reg, lang, c.roles, c.high_risk):
+        ok = met.get(group)
+        if ok is None:
+            ok = met[group] = all(condition(x) for condition in conditions)
+        if ok:
+            plan.extend(items)
+    return plan
+
+
+class _Built(NamedTuple):
     obligation: Obligation
     params: list[str]
     legacy_note: str | None
 
 
 def _obligations(x: _Ctx, lang: str, as_of: date, legacy_log: dict[str, str]) -> list[_Built]:
-    reg, p, c = x.reg, x.p, x.c
+    reg, c = x.reg, x.c
     out: list[_Built] = []
     roles = c.roles
     # Art. 5: one "do not" per prohibited practice and role concerned.
@@ -786,45 +931,16 @@ def _obligations(x: _Ctx, lang: str, as_of: date, legacy_log: dict[str, str]) ->
                 in_force=as_of >= applies_from,
             )
             out.append(_Built(ob, [_prohibition_param(reg, practice)], None))
-    seen: set[tuple[str, str]] = set()
-    for entry in load_catalogue():
-        if entry.param is not None and not reg.has(entry.param):
-            continue
-        if not all(CONDITIONS[w](x) for w in entry.when):
-            continue
-        version = reg.param(entry.param) if entry.param else None
-        if version is not None and isinstance(version.value, dict) and "sizes" in version.value:
-            size = p.organisation.size
-            if size is None or size.value not in version.value["sizes"]:
-                continue
-        title_texts = entry.title or (version.title if version else None)
-        assert title_texts is not None
-        citations = list(entry.citations or (version.citations if version else ()))
-        for role in entry.roles:
-            owners = (
-                [r for r in roles if r in _PROVIDER_LIKE]
-                if role == "provider"
-                else [r for r in roles if r == role]
-            )
-            if role == "provider" and "provider" in owners:
-                owners = ["provider"]
-            for owner in owners:
-                if (entry.id, owner) in seen:
-                    continue
-                seen.add((entry.id, owner))
-                cites = list(citations)
-                if owner == "product_manufacturer" and c.high_risk and entry.legacy == "high_risk":
-                    cites.append("Art. 25(3)")
-                dated = _date_of(entry, owner, x, legacy_log)
-                ob = Obligation(
-                    id=entry.id,
-                    title=title_texts[lang],
-                    role=owner,
-                    citations=cites,
-                    applies_from=dated.applies_from,
-                    in_force=dated.applies_from is not None and as_of >= dated.applies_from,
-                )
-                out.append(_Built(ob, dated.params, dated.legacy_note))
+    dates: dict[tuple[str, str | None, str], _Dated] = {}
+    for item in _plan(x, lang):
+        entry, owner = item.entry, item.owner
+        key = (entry.date, entry.legacy, owner)  # all that _date_of reads of the entry and the role
+        dated = dates.get(key)
+        if dated is None:
+            dated = dates[key] = _date_of(entry, owner, x, legacy_log)
+        when = dated.applies_from
+        ob = item.obligation(when, when is not None and as_of >= when)
+        out.append(_Built(ob, dated.params, dated.legacy_note))
     return out
 
 
@@ -838,24 +954,38 @@ def _prohibition_param(reg: Regime, practice: str) -> str:
 
 def _deadlines(x: _Ctx, built: list[_Built], lang: str, legacy_log: dict[str, str]) -> list[Deadline]:
     reg, c = x.reg, x.c
-    by_date: dict[date, tuple[list[str], list[str]]] = {}
+    by_date: dict[date, tuple[list[str], list[str], set[str]]] = {}
+    versions: dict[str, tuple[str | None, tuple[str, ...]]] = {}
 
     def add(when: date, param: str, extra: Iterable[str]) -> None:
-        whats, cites = by_date.setdefault(when, ([], []))
-        version = reg.param(param)
-        if version.what and version.what[lang] not in whats:
-            whats.append(version.what[lang])
-        for cit in (*version.citations, *extra):
-            if cit not in cites:
-                cites.append(cit)
+        day = by_date.get(when)
+        if day is None:
+            day = by_date[when] = ([], [], set())
+        whats, cites, cited = day
+        known = versions.get(param)
+        if known is None:
+            version = reg.param(param)
+            known = versions[param] = (version.what[lang] if version.what else None, version.citations)
+        what, citations = known
+        if what is not None and what not in whats:
+            whats.append(what)
+        for group in (citations, extra):
+            for cit in group:
+                if cit not in cited:
+                    cited.add(cit)
+                    cites.append(cit)
 
     grounds = [cit for _, cit, _ in c.prohibited] + c.grounds
     for b in built:
         ob = b.obligation
+        if ob.applies_from is None:
+            continue
         for param in b.params:
-            if ob.applies_from is not None:
-                concerned = [g for g in grounds if g in ob.citations or param.startswith("date.high_risk")]
-                add(ob.applies_from, param, [*concerned, *ob.citations])
+            if param.startswith("date.high_risk"):
+                concerned = grounds
+            else:
+                concerned = [g for g in grounds if g in ob.citations]
+            add(ob.applies_from, param, [*concerned, *ob.citations])
     if "high_risk" in legacy_log:
         add(date.fromisoformat(legacy_log["high_risk"]), "legacy.high_risk", c.grounds)
     if any(b.obligation.id == "sandbox_priority_access" for b in built):
@@ -868,11 +998,38 @@ def _deadlines(x: _Ctx, built: list[_Built], lang: str, legacy_log: dict[str, st
             add(rule["deadline"], "legacy.annex_x", [])
     return [
         Deadline(date=d, what="; ".join(whats), citations=cites)
-        for d, (whats, cites) in sorted(by_date.items())
+        for d, (whats, cites, _) in sorted(by_date.items())
     ]
 
 
 def _penalties(x: _Ctx, built: list[_Built], lang: str) -> list[Penalty]:
+    """The fine caps. They depend only on the facts in `key` (the class, the roles that owe obligations,
+    the size), so each combination is computed once per regime and its penalties shared (see `_trace_step`).
+    """
+    p, c = x.p, x.c
+    key = (
+        "penalties",
+        lang,
+        p.kind is Kind.gpai_model,
+        c.section_b_only,
+        bool(c.prohibited),
+        c.rbi_exception,
+        c.high_risk,
+        frozenset(b.obligation.role for b in built if b.obligation.id not in ("ai_literacy",)),
+        any(b.obligation.id == "supplier_agreements" for b in built),
+        bool(c.art50_owed),
+        p.organisation.size,
+    )
+    made: list[Penalty] | None = x.reg.memo.get(key)
+    if made is None:
+        made = _penalties_for(x, built, lang)
+        if len(x.reg.memo) >= _MEMO_SIZE:
+            x.reg.memo.clear()
+        x.reg.memo[key] = made
+    return list(made)
+
+
+def _penalties_for(x: _Ctx, built: list[_Built], lang: str) -> list[Penalty]:
     reg, p, c = x.reg, x.p, x.c
     if p.kind is Kind.gpai_model:
         tiers: list[tuple[str, list[str]]] = [("fine.gpai_providers", [])]
@@ -939,14 +1096,26 @@ def _penalties(x: _Ctx, built: list[_Built], lang: str) -> list[Penalty]:
 
 @functools.cache
 def _questions() -> dict[str, dict[str, str]]:
-    from ruamel.yaml import YAML
+    # The wording lives with the guided questionnaire (rules/questionnaire/text/<lang>.yaml).
+    from aidesk.rules.questionnaire.bank import wording
 
-    text = resources.files("aidesk.rules").joinpath("questions.yaml").read_text(encoding="utf-8")
-    data: dict[str, dict[str, str]] = YAML(typ="safe", pure=True).load(text)
-    return data
+    return wording()
+
+
+_open_qs: dict[tuple[str, tuple[str, ...], str], OpenQuestion] = {}
 
 
 def _question(field_path: str, could: list[str], lang: str) -> OpenQuestion:
+    key = (field_path, tuple(could), lang)
+    made = _open_qs.get(key)
+    if made is None:
+        if len(_open_qs) >= _SHARED_SIZE:
+            _open_qs.clear()
+        made = _open_qs[key] = _new_question(field_path, could, lang)
+    return made
+
+
+def _new_question(field_path: str, could: list[str], lang: str) -> OpenQuestion:
     qid = "q_" + field_path.replace(".", "_")
     texts = _questions().get(qid)
     return OpenQuestion(
@@ -958,14 +1127,28 @@ def _with(p: Profile, part: str, **changes: Any) -> Profile:
     return p.model_copy(update={part: getattr(p, part).model_copy(update=changes)})
 
 
+def _reclassify_transparency(x: _Ctx, **changes: bool) -> Classification:
+    """The classification of the same profile with these transparency keys changed (quiet).
+
+    Exactly `classify(profile with those keys changed, reg, quiet=True)`, without re-running the rules that
+    come before Art. 50 (see `_classify_from_art_50`); `x.c` must be in scope.
+    """
+    alt = object.__new__(Classification)  # a shallow copy: these rules only assign, never extend
+    alt.__dict__.update(x.c.__dict__)
+    alt.quiet = True
+    return _classify_from_art_50(x.p, x.p.transparency.model_copy(update=changes), x.reg, alt)
+
+
 def _open_questions(x: _Ctx, built: list[_Built], lang: str) -> list[OpenQuestion]:
     p, reg, c = x.p, x.reg, x.c
     cls = c.risk_class
     out: list[OpenQuestion] = []
     given = p.model_fields_set
 
-    def flip(changed: Profile) -> list[str]:
-        new = classify(changed, reg).risk_class
+    def flip(changed: Profile | Classification) -> list[str]:
+        new = (
+            changed if isinstance(changed, Classification) else classify(changed, reg, quiet=True)
+        ).risk_class
         return [new] if new != cls else []
 
     def ask(field_path: str, could: list[str]) -> None:
@@ -1001,7 +1184,8 @@ def _open_questions(x: _Ctx, built: list[_Built], lang: str) -> list[OpenQuestio
         below_high = cls in ("transparency", "minimal")
         if below_high and "annex_iii" not in given:
             ask("annex_iii", ["high_risk"])
-        if below_high and p.annex_i.legislation is None:
+        # An explicit `legislation: null` answers "none of the Annex I acts"; only a missing key is open.
+        if below_high and p.annex_i.legislation is None and not p.annex_i.given("legislation"):
             ask("annex_i.legislation", ["high_risk"])
         if p.annex_i.legislation is not None and not c.annex_i_high_risk:
             for key in ("safety_component", "third_party_conformity_assessment"):
@@ -1017,9 +1201,14 @@ def _open_questions(x: _Ctx, built: list[_Built], lang: str) -> list[OpenQuestio
             if c.derogated and not a.given("profiling_of_natural_persons"):
                 ask("article_6_3.profiling_of_natural_persons", ["high_risk"])
             if not c.derogated and not a.profiling_of_natural_persons:
+                # No condition holds (or the system would be derogated): answering any one of them "yes"
+                # derogates it, whichever it is, so one what-if serves all four questions.
+                derogated: list[str] | None = None
                 for key in ARTICLE_6_3_CONDITIONS:
                     if not a.given(key):
-                        ask(f"article_6_3.{key}", flip(_with(p, "article_6_3", **{key: True})))
+                        if derogated is None:
+                            derogated = flip(_with(p, "article_6_3", **{key: True}))
+                        ask(f"article_6_3.{key}", list(derogated))
         roles = set(c.roles)
         t = p.transparency
         keys: list[str] = []
@@ -1030,15 +1219,14 @@ def _open_questions(x: _Ctx, built: list[_Built], lang: str) -> list[OpenQuestio
             if t.public_interest_text and not t.given("human_editorial_review"):
                 ask(
                     "transparency.human_editorial_review",
-                    flip(_with(p, "transparency", human_editorial_review=True)),
+                    flip(_reclassify_transparency(x, human_editorial_review=True)),
                 )
         if not c.section_b_only:
             owed = set(c.art50_owed)
             for key in keys:
                 if t.given(key) or getattr(t, key):
                     continue
-                changed = _with(p, "transparency", **{key: True})
-                alt = classify(changed, reg)
+                alt = _reclassify_transparency(x, **{key: True})
                 if set(alt.art50_owed) != owed:
                     ask(f"transparency.{key}", [alt.risk_class] if alt.risk_class != cls else [])
         if "deployer" in roles and any(pt != "2" for pt in c.annex_iii):
@@ -1212,7 +1400,7 @@ def assess(
         prohibited_practices=[cit for _, cit, _ in c.prohibited],
         high_risk_grounds=c.grounds,
         transparency_obligations=list(c.art50_owed),
-        gpai=Gpai(is_gpai_model=profile.kind is Kind.gpai_model, systemic_risk=c.gpai_systemic),
+        gpai=_GPAI[profile.kind is Kind.gpai_model, c.gpai_systemic],
         obligations=[b.obligation for b in built],
         deadlines=deadlines,
         penalties=penalties,
@@ -1221,6 +1409,9 @@ def assess(
         trace=list(c.trace),
         lang=lang,
     )
+
+
+_GPAI = {(m, s): Gpai(is_gpai_model=m, systemic_risk=s) for m in (False, True) for s in (False, True)}
 
 
 def _class_citations(c: Classification) -> list[str]:

@@ -110,7 +110,10 @@ def _to_flop(value: object) -> object:
         raise ValueError(
             f"expected a number of floating-point operations, e.g. 3.0e+25 (without quotes), got {value!r}"
         )
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:
+        raise ValueError(f"expected a finite number, got an integer of {len(str(value))} digits") from None
     if math.isnan(number) or math.isinf(number) or number < 0:
         raise ValueError(f"expected a finite, non-negative number, got {value!r}")
     return number
@@ -406,9 +409,11 @@ def profile_from_data(data: object, source: str | None = None) -> Profile:
         raise ProfileError(_problems_from(exc), source) from None
 
 
-def _yaml() -> Any:
+def _yaml(pure: bool = True) -> Any:
     from ruamel.yaml import YAML
     from ruamel.yaml.constructor import SafeConstructor
+    from ruamel.yaml.nodes import ScalarNode
+    from ruamel.yaml.resolver import VersionedResolver
 
     class _Constructor(SafeConstructor):
         """YAML 1.2 safe constructor that keeps timestamps as text (validated by the models)."""
@@ -417,17 +422,66 @@ def _yaml() -> Any:
         return self.construct_scalar(node)
 
     _Constructor.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
-    yaml = YAML(typ="safe", pure=True)
+    yaml = YAML(typ="safe", pure=pure)
     yaml.Constructor = _Constructor
+    if pure:
+        return yaml
+
+    class _Resolver(VersionedResolver):
+        """The YAML 1.2 resolver, for the C parser, without its per-scalar overhead.
+
+        Under the C parser ruamel finds no scanner to ask for a `%YAML` directive and falls back to its
+        default version, 1.2, through two caught AttributeErrors per scalar; this returns that version at
+        once. The tag of a plain or quoted scalar depends only on its text and style, so it is looked up
+        once per distinct scalar of a document.
+        """
+
+        @property
+        def processing_version(self) -> Any:
+            return _C_PARSER_VERSION
+
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+            if kind is not ScalarNode or self.yaml_path_resolvers:
+                return super().resolve(kind, value, implicit)
+            memo: dict[tuple[Any, Any], Any] = self.__dict__.setdefault("_aidesk_tags", {})
+            key = (value, implicit)
+            tag = memo.get(key)
+            if tag is None:
+                tag = memo[key] = super().resolve(kind, value, implicit)
+            return tag
+
+    yaml.Resolver = _Resolver
     return yaml
 
 
-_YAML: Any = None
+# What ruamel's resolver uses under the C parser, which reports no %YAML directive (see _load_yaml).
+_C_PARSER_VERSION = (1, 2)
+
+_YAML: Any = None  # the pure-Python parser
+_FAST_YAML: Any = None  # ruamel.yaml.clib's C parser (the pure one when it is not installed)
+
+
+def _load_yaml(text: str) -> Any:
+    """Read YAML 1.2 text. Most text goes through the C parser of ruamel.yaml.clib (several times faster; the
+    same resolver and constructor in Python, so the same values: `NO` a string, `3e25` a number, dates as
+    text). The pure-Python parser, as before, reads text with a `%YAML` directive (the C parser ignores its
+    version) and words the error for text that is not valid YAML, so messages do not depend on the parser.
+    """
+    global _YAML, _FAST_YAML
+    if "%YAML" not in text:
+        if _FAST_YAML is None:
+            _FAST_YAML = _yaml(pure=False)
+        try:
+            return _FAST_YAML.load(text)
+        except Exception:  # the pure parser below reports it
+            pass
+    if _YAML is None:
+        _YAML = _yaml()
+    return _YAML.load(text)
 
 
 def parse_text(text: str, fmt: Literal["yaml", "json"] | None = None, source: str | None = None) -> object:
     """Parse YAML (1.2) or JSON text into plain data. Raises `ProfileError` on a syntax error."""
-    global _YAML
     if fmt is None:
         fmt = "json" if text.lstrip()[:1] in ("{", "[") else "yaml"
     if fmt == "json":
@@ -437,10 +491,8 @@ def parse_text(text: str, fmt: Literal["yaml", "json"] | None = None, source: st
             raise ProfileError(
                 [Problem("", f"not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}")], source
             ) from None
-    if _YAML is None:
-        _YAML = _yaml()
     try:
-        return _YAML.load(text)
+        return _load_yaml(text)
     except Exception as exc:  # ruamel raises many error types; all mean "not YAML we can read"
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""

@@ -62,6 +62,9 @@ class Regime:
     sources: Mapping[str, Mapping[str, Any]]
     history: Mapping[str, tuple[Version, ...]]
     _resolved: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    # Derived data the engine caches per regime (e.g. the obligations owed for a set of facts): a regime
+    # is immutable, so anything computed from it alone stays valid as long as the regime lives.
+    memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def version(self) -> str:
@@ -115,7 +118,10 @@ def _read_yaml(package_path: str) -> Any:
     from ruamel.yaml import YAML
 
     text = resources.files("aidesk.rules").joinpath(package_path).read_text(encoding="utf-8")
-    return YAML(typ="safe", pure=True).load(text)
+    try:  # the C parser of ruamel.yaml.clib when installed: the same values, a faster start
+        return YAML(typ="safe", pure=False).load(text)
+    except Exception:  # the pure-Python parser words the error, as it always has
+        return YAML(typ="safe", pure=True).load(text)
 
 
 def check_citation(text: object, where: str) -> str:
