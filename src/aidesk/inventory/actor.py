@@ -48,7 +48,7 @@ class Actor:
     def require(self, permission: Permission) -> None:
         if not self.can(permission):
             how = (
-                f"token scopes {sorted(self.scopes)}"
+                f"token scopes {sorted(p.value for p in self.scopes)}"
                 if self.scopes is not None
                 else f"role {self.role.value}"
             )

@@ -1,0 +1,112 @@
+"""Every UI string of the web desk is in the French catalogue, and French pages show no English
+except text marked `lang="en"` (the quoted English of 2026 amendments, records written in English)."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from typing import ClassVar
+
+from babel.messages.pofile import read_po
+
+from aidesk.web import i18n
+from conftest import Server
+
+FR_PAGES = ["/", "/law", "/law/article/5", "/law/article/4a", "/law/annex/III", "/law/recitals", "/law/amending",
+            "/assess", "/assess/example", "/directory", "/directory/aifa-ch", "/about", "/nope"]  # fmt: skip
+_PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|%%")
+
+
+def _catalog():  # type: ignore[no-untyped-def]
+    with i18n.po_path("fr").open("rb") as fh:
+        return read_po(fh, locale="fr", domain=i18n.DOMAIN)
+
+
+def test_every_template_and_code_string_is_translated_in_french() -> None:
+    missing = list(i18n.missing("fr"))
+    assert not missing, f"untranslated in fr (run `python -m aidesk.web update`, then translate): {missing}"
+
+
+def test_the_french_catalogue_keeps_every_placeholder() -> None:
+    for message in _catalog():
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        wanted = sorted(_PLACEHOLDER.findall(ids[-1]))
+        for text in strings:
+            assert sorted(_PLACEHOLDER.findall(text)) == wanted, (message.id, text)
+        assert not message.fuzzy, message.id
+
+
+class _VisibleText(HTMLParser):
+    """The text of a page outside elements marked lang="en" (and outside script/style)."""
+
+    VOID: ClassVar[set[str]] = {
+        "br",
+        "img",
+        "input",
+        "meta",
+        "link",
+        "hr",
+        "area",
+        "base",
+        "col",
+        "source",
+        "wbr",
+        "circle",
+        "rect",
+        "line",
+    }
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[tuple[str, bool]] = []
+        self.chunks: list[str] = []
+        self.attr_text: list[str] = []
+
+    def _english(self) -> bool:
+        return any(flag for _, flag in self.stack)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        english = a.get("lang") == "en" or tag in ("script", "style", "code", "pre")
+        if not self._english() and not english:
+            for key in ("aria-label", "placeholder", "title"):
+                if a.get(key):
+                    self.attr_text.append(a[key] or "")
+        if tag not in self.VOID:
+            self.stack.append((tag, english))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        pass
+
+    def handle_endtag(self, tag: str) -> None:
+        for i in range(len(self.stack) - 1, -1, -1):
+            if self.stack[i][0] == tag:
+                del self.stack[i:]
+                break
+
+    def handle_data(self, data: str) -> None:
+        if not self._english() and data.strip():
+            self.chunks.append(data)
+
+
+def test_french_pages_show_no_english_ui_string(server: Server) -> None:
+    catalog = _catalog()
+    english = set()
+    for message in catalog:
+        if not message.id or isinstance(message.id, tuple):
+            continue
+        text = _PLACEHOLDER.sub("", message.id).strip(" :.()")
+        if len(text.split()) >= 2 and message.string and text not in message.string:
+            english.add(text)
+    assert len(english) > 100
+    for path in FR_PAGES:
+        reply = server.get(path, Cookie="aidesk_lang=fr")
+        assert '<html lang="fr">' in reply.text, path
+        parser = _VisibleText()
+        parser.feed(reply.text)
+        visible = " ".join(" ".join(parser.chunks + parser.attr_text).split())
+        leaked = sorted(s for s in english if s in visible)
+        assert not leaked, f"{path}: English UI text on a French page: {leaked[:10]}"
