@@ -44,6 +44,7 @@ from aidesk.cli import interview as _interview  # noqa: E402,F401
 from aidesk.cli import inventory as _inventory  # noqa: E402,F401
 from aidesk.cli import law as _law  # noqa: E402,F401
 from aidesk.cli import serve as _serve  # noqa: E402,F401
+from aidesk.cli import triage as _triage  # noqa: E402,F401
 
 
 def main() -> None:
