@@ -37,9 +37,9 @@ def _root(
 # Command groups register themselves on `app` when imported.
 from aidesk.cli import assess as _assess  # noqa: E402,F401
 from aidesk.cli import demo as _demo  # noqa: E402,F401
-from aidesk.cli import documents as _documents  # noqa: E402,F401
 from aidesk.cli import desk as _desk  # noqa: E402,F401
 from aidesk.cli import directory as _directory  # noqa: E402,F401
+from aidesk.cli import documents as _documents  # noqa: E402,F401
 from aidesk.cli import interview as _interview  # noqa: E402,F401
 from aidesk.cli import inventory as _inventory  # noqa: E402,F401
 from aidesk.cli import law as _law  # noqa: E402,F401
