@@ -15,9 +15,9 @@ install: $(BIN)/python
 install-dev: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev,postgres]'
 
-## run: set up and run the product's main job
+## run: set up and run the product's main job: the web desk at http://127.0.0.1:8000 (Ctrl-C stops it)
 run: install
-	$(BIN)/aidesk demo
+	$(BIN)/aidesk serve --host 127.0.0.1 --port 8000
 
 ## test: the whole test suite (lint and types included)
 test: install-dev lint

@@ -33,8 +33,8 @@ def test_every_citation_the_rules_can_emit_is_canonical_and_resolves_in_the_corp
     assert unresolved == []
 
 
-def test_the_demo_that_readme_runs_first_works() -> None:
-    # README's first command, `make run`, runs `aidesk demo`.
+def test_the_terminal_demo_readme_mentions_works() -> None:
+    # `aidesk demo` is the terminal tour README points to (`make run` serves the web desk).
     result = subprocess.run(
         [sys.executable, "-m", "aidesk", "demo"],
         capture_output=True,
@@ -44,3 +44,20 @@ def test_the_demo_that_readme_runs_first_works() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "Annex III 4(a)" in result.stdout
+
+
+def test_readme_quick_start_is_the_two_make_targets_and_they_run_the_product_and_the_suite() -> None:
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## Quick start", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
+    commands = [line.split("#")[0].strip() for line in block.strip().splitlines()]
+    assert commands == ["make run", "make test"]
+    makefile = (root / "Makefile").read_text(encoding="utf-8")
+    run = makefile.split("\nrun:", 1)[1].split("\n\n", 1)[0]
+    test = makefile.split("\ntest:", 1)[1].split("\n\n", 1)[0]
+    assert "aidesk serve" in run  # the web desk; tests/web starts the same command on a free port
+    assert "pytest" in test and "lint" in test
+    ci = (root / ".ci" / "run").read_text(encoding="utf-8")
+    assert "make test" in ci
