@@ -7,7 +7,7 @@ the model and the passage text, so unchanged passages keep their vector across v
 rebuild only embeds what is new (`--full` recomputes everything).
 
 Usage: python tools/build_desk_embeddings.py [--full]
-Takes a few minutes on 2 cores for a full build.
+A full build takes about 10 minutes on 2 cores; an update only embeds new passages.
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ labelled as non-binding. If the embedding model cannot be loaded, ranking uses B
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from collections import defaultdict
@@ -408,16 +409,22 @@ class DeskIndex:
 
 
 _LOCK = threading.Lock()
-_INDEXES: dict[str | None, DeskIndex] = {}
+_INDEXES: dict[tuple[str, str], DeskIndex] = {}
 
 
 def get_index(version: str | None = None) -> DeskIndex:
-    """The desk index for a corpus version (default: newest), built once per process."""
+    """The desk index for a corpus version (default: newest), built once per process and per
+    embedding-model setting, so that switching `AIDESK_EMBED_MODEL` never serves a stale mode."""
+    from aidesk.desk.dense import ENV_MODEL
+    from aidesk.law.corpus import default_version
+
+    version = version or default_version()
+    key = (version, os.environ.get(ENV_MODEL, "").strip())
     with _LOCK:
-        index = _INDEXES.get(version)
+        index = _INDEXES.get(key)
         if index is None:
             index = DeskIndex.build(version)
-            _INDEXES[version] = index
+            _INDEXES[key] = index
         return index
 
 

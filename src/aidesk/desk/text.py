@@ -131,7 +131,9 @@ def glossary() -> tuple[GlossaryEntry, ...]:
 def _glossary_patterns() -> tuple[tuple[re.Pattern[str], GlossaryEntry], ...]:
     out = []
     for entry in glossary():
-        alternatives = "|".join(re.escape(fold(s)).replace("\\ ", r"[\s-]+") for s in entry.say)
+        alternatives = "|".join(
+            re.escape(fold(s).replace("’", "'")).replace("\\ ", r"[\s-]+") for s in entry.say
+        )
         out.append((re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)"), entry))
     return tuple(out)
 

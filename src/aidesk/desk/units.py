@@ -49,15 +49,6 @@ class Unit:
     # text is what is shown.
     display: bool = True
 
-    @property
-    def citation(self) -> Citation | None:
-        """The law citation of this unit (None for guidance)."""
-        if self.collection != LAW:
-            return None
-        from aidesk.law.citations import parse
-
-        return parse(self.ref)
-
     def index_text(self) -> str:
         """What is ranked: headings and lead-in give a short passage its meaning."""
         parts = [self.title, self.context, self.lead, self.text]
