@@ -1,92 +1,38 @@
-"""Fixtures of the web desk tests: a real `aidesk serve` on a free loopback port (one per session),
-plain HTTP helpers, and Debian's chromium driven by Playwright (never `playwright install`)."""
+"""Fixtures of the web desk tests: a real `aidesk serve` on a free loopback port (one per session), with
+the members of a test organisation, and Debian's chromium driven by Playwright (never
+`playwright install`). The helpers are in `web_support`."""
 
 from __future__ import annotations
 
-import http.client
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-
-CHROMIUM = os.environ.get("AIDESK_TEST_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--disable-dev-shm-usage",
-]
-# The browser tests photograph the main pages. They refresh the README's pictures in
-# docs/screenshots/ when AIDESK_UPDATE_SCREENSHOTS=1 (`make screenshots`); otherwise they write to a
-# scratch folder, so that running the tests leaves the work tree as it was.
-SCREENSHOTS = (
-    Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-    if os.environ.get("AIDESK_UPDATE_SCREENSHOTS") == "1"
-    else Path(tempfile.gettempdir()) / "aidesk-screenshots"
+from web_support import (
+    ADMIN_EMAIL,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    EDITOR_EMAIL,
+    ORG,
+    PASSWORD,
+    Server,
+    _free_port,
 )
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@dataclass
-class Reply:
-    status: int
-    headers: dict[str, str]
-    body: bytes
-
-    @property
-    def text(self) -> str:
-        return self.body.decode("utf-8")
-
-    def json(self) -> Any:
-        import json
-
-        return json.loads(self.body)
-
-
-@dataclass
-class Server:
-    base: str
-    host: str
-    port: int
-
-    def request(
-        self,
-        method: str,
-        path: str,
-        body: bytes | str | None = None,
-        headers: dict[str, str] | None = None,
-    ) -> Reply:
-        """One request, redirects not followed."""
-        conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
-        try:
-            data = body.encode("utf-8") if isinstance(body, str) else body
-            conn.request(method, path, body=data, headers=headers or {})
-            resp = conn.getresponse()
-            raw = resp.read()
-            return Reply(resp.status, {k.lower(): v for k, v in resp.getheaders()}, raw)
-        finally:
-            conn.close()
-
-    def get(self, path: str, **headers: str) -> Reply:
-        return self.request("GET", path, headers={k.replace("_", "-"): v for k, v in headers.items()})
+def _create_members(env: dict[str, str]) -> None:
+    for email, role in ((ADMIN_EMAIL, "admin"), (EDITOR_EMAIL, "editor")):
+        subprocess.run(
+            [sys.executable, "-m", "aidesk", "users", "create", email, "--org", ORG, "--org-name", "Acme SAS",
+             "--role", role, "--password-stdin"],
+            input=PASSWORD + "\n", env=env, check=True, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
 
 
 @pytest.fixture(scope="session")
@@ -95,6 +41,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     data_dir = tmp_path_factory.mktemp("aidesk-data")
     env = {**os.environ, "AIDESK_DATA_DIR": str(data_dir)}
     env.pop("AIDESK_DATABASE_URL", None)
+    _create_members(env)
     log = (data_dir / "serve.log").open("w")
     proc = subprocess.Popen(
         [

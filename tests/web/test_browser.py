@@ -8,9 +8,10 @@ without JavaScript. The main pages are saved as screenshots into docs/screenshot
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
-from conftest import SCREENSHOTS, Server
+from web_support import SCREENSHOTS, Server
 
 
 def _shot(page: Any, name: str) -> None:
@@ -181,3 +182,151 @@ def test_small_screens_get_one_column(browser: Any, server: Server) -> None:
         _shot(page, "assessment-result-phone")
     finally:
         ctx.close()
+
+
+# --- the guided wizard, triage, the inventory ----------------------------------------------------------------
+
+
+def _qid(page: Any) -> str:
+    return str(page.locator('input[name="qid"]').get_attribute("value"))
+
+
+def _submit(page: Any, button: str) -> None:
+    """Press a button of the wizard and wait for the next page (htmx swaps it in place)."""
+    before = page.locator('input[name="s"]').get_attribute("value")
+    page.get_by_role("button", name=button, exact=True).click()
+    page.wait_for_function(
+        "(prev) => { const s = document.querySelector('input[name=s]'); return !s || s.value !== prev; }",
+        arg=before,
+    )
+
+
+def test_the_guided_wizard_for_a_high_risk_system_in_french(page: Any) -> None:
+    page.goto("/assess/wizard?lang=fr")
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert page.locator("progress").is_visible()
+    page.get_by_label("Quel est le nom du système", exact=False).fill("Tri de CV")
+    _submit(page, "Continuer")
+    assert _qid(page) == "q_kind"
+    # Back: the first question again, with its answer kept; then forward again.
+    _submit(page, "Retour")
+    assert _qid(page) == "q_name" and page.locator("#answer").input_value() == "Tri de CV"
+    _submit(page, "Continuer")
+    plan = {
+        "q_kind": ["ai_system"],
+        "q_roles": ["provider"],
+        "q_annex_iii": ["4"],
+        "q_annex_iii_4": ["4(a)"],
+        "q_article_6_3_profiling_of_natural_persons": ["yes"],
+        "q_location_established_in_eu": ["yes"],
+        "q_location_placed_on_eu_market": ["yes"],
+        "q_location_output_used_in_eu": ["yes"],
+        "q_annex_i_legislation": ["none"],
+    }
+    unknown_then_back = True
+    shot = False
+    for _ in range(40):
+        if "/assess/result" in page.url:
+            break
+        qid = _qid(page)
+        if qid == "q_roles" and not shot:
+            _shot(page, "wizard-fr")
+            shot = True
+        if qid in plan:
+            if unknown_then_back and qid == "q_location_established_in_eu":
+                # "I don't know", then back to the same question, still unanswered.
+                _submit(page, "Je ne sais pas")
+                assert _qid(page) != qid
+                _submit(page, "Retour")
+                assert _qid(page) == qid
+                assert "Vous avez répondu « Je ne sais pas »" in page.locator(".wizard-form").inner_text()
+                unknown_then_back = False
+            for value in plan[qid]:
+                page.locator(f'input[name="answer"][value="{value}"]').check()
+            _submit(page, "Continuer")
+        elif page.get_by_role("button", name="Je ne sais pas", exact=True).count():
+            _submit(page, "Je ne sais pas")
+        else:
+            _submit(page, "Continuer")
+    page.wait_for_url("**/assess/result?**")
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert page.locator(".class-badge").first.inner_text() == "Haut risque"
+    assert "Annex III 4(a)" in page.locator(".grounds").inner_text()
+    assert page.get_by_role("heading", name="Questions ouvertes").is_visible()  # the "I don't know" answers
+
+
+def test_describe_a_system_then_confirm_it_in_the_wizard(page: Any) -> None:
+    page.goto("/describe")
+    page.get_by_label("What does your AI system do?").fill(
+        "An app that reads the facial expressions of employees during video calls to detect their emotions"
+        " and reports their mood to managers"
+    )
+    page.get_by_role("button", name="Propose a classification").click()
+    page.wait_for_selector(".triage")
+    assert page.locator(".triage .class-badge").inner_text() == "Prohibited practice"
+    assert page.locator(".candidates a.cite", has_text="Art. 5(1)(f)").count() == 1
+    _shot(page, "describe")
+    page.get_by_role("link", name="Confirm with the guided questions").click()
+    page.wait_for_url("**/assess/wizard?p=**")
+    assert "proposed from your description" in page.locator(".wizard-form").inner_text()
+    for _ in range(40):  # confirm every proposed answer
+        if "/assess/result" in page.url:
+            break
+        if _qid(page) == "q_name":
+            page.locator("#answer").fill("Mood monitor")
+        field = page.locator("#answer")
+        answered = page.locator('input[name="answer"]:checked').count() or (
+            field.count() and field.input_value()
+        )
+        if answered or page.get_by_role("button", name="I don't know", exact=True).count() == 0:
+            _submit(page, "Continue")
+        else:
+            _submit(page, "I don't know")
+    page.wait_for_url("**/assess/result?**")
+    assert page.locator(".class-badge").first.inner_text() == "Prohibited practice"
+    assert "Art. 5(1)(f)" in page.locator(".grounds").inner_text()
+
+
+def test_inventory_sign_in_save_a_result_reassess_and_export(page: Any) -> None:
+    from web_support import ADMIN_EMAIL, PASSWORD
+
+    from aidesk.web.assess import encode_profile
+
+    page.goto("/inventory")
+    page.wait_for_url("**/signin?next=%2Finventory")
+    page.get_by_label("E-mail").fill(ADMIN_EMAIL)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/inventory")
+    name = "Browser CV ranker"
+    profile = {"name": name, "roles": ["provider", "deployer"], "annex_iii": ["4(a)"],
+               "organisation": {"country": "FR", "size": "medium"}}  # fmt: skip
+    page.goto(f"/assess/result?p={encode_profile(profile)}")
+    page.get_by_label("Tags (separated by commas, optional)").fill("hr, pilot")
+    page.get_by_role("button", name="Save to inventory").click()
+    page.wait_for_url(re.compile(r"/inventory/systems/\d+$"))
+    assert page.locator("h1").inner_text() == name
+    page.get_by_label("Re-assess under").select_option("ai-act-2024")
+    page.get_by_role("button", name="Re-assess").click()
+    page.wait_for_url(re.compile(r"/inventory/systems/\d+#history-h$"))
+    assert page.locator(".history > li").count() == 2
+    assert page.locator(".record-diff").first.is_visible()
+    page.evaluate("window.scrollTo(0, 0)")
+    _shot(page, "inventory-system")
+    page.locator(".breadcrumbs a", has_text="Inventory").click()
+    page.wait_for_url("**/inventory")
+    assert page.locator("svg.risk-mix").is_visible()
+    assert page.get_by_role("link", name=name).is_visible()
+    page.get_by_label("Tag").select_option("pilot")  # htmx filters in place
+    page.wait_for_url(re.compile(r"tag=pilot"))
+    page.wait_for_function("() => document.querySelectorAll('table.systems tbody tr').length === 1")
+    page.goto("/inventory")
+    _shot(page, "inventory")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Export (CSV)").click()
+    path = download.value.path()
+    assert download.value.suggested_filename == "aidesk-inventory.csv"
+    assert name in Path(path).read_text(encoding="utf-8")
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url(re.compile(r"/$"))
+    assert page.get_by_role("link", name="Sign in").is_visible()

@@ -6,7 +6,7 @@ import json
 import re
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from conftest import Server
+from web_support import Server
 
 HIGH_RISK = {
     "name": "CV screening assistant",

@@ -8,12 +8,16 @@ from html.parser import HTMLParser
 from typing import ClassVar
 
 from babel.messages.pofile import read_po
+from web_support import Server, login
 
 from aidesk.web import i18n
-from conftest import Server
+from aidesk.web.assess import encode_profile
 
 FR_PAGES = ["/", "/law", "/law/article/5", "/law/article/4a", "/law/annex/III", "/law/recitals", "/law/amending",
-            "/assess", "/assess/example", "/directory", "/directory/aifa-ch", "/about", "/nope"]  # fmt: skip
+            "/assess", "/assess/example", "/directory", "/directory/aifa-ch", "/about", "/nope",
+            "/assess/wizard", "/describe", "/describe?text=notre+logiciel+trie+les+CV+des+candidats", "/signin"]  # fmt: skip
+# Signed in (the inventory, a system's page, import, re-assessment, the calendar).
+FR_SIGNED_IN_PAGES = ["/inventory", "/inventory/import", "/inventory/reassess", "/inventory/calendar"]
 _PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|%%")
 
 
@@ -92,7 +96,7 @@ class _VisibleText(HTMLParser):
             self.chunks.append(data)
 
 
-def test_french_pages_show_no_english_ui_string(server: Server) -> None:
+def _english_ui_strings() -> set[str]:
     catalog = _catalog()
     english = set()
     for message in catalog:
@@ -102,11 +106,43 @@ def test_french_pages_show_no_english_ui_string(server: Server) -> None:
         if len(text.split()) >= 2 and message.string and text not in message.string:
             english.add(text)
     assert len(english) > 100
+    return english
+
+
+def _assert_french(server: Server, path: str, english: set[str], cookie: str = "") -> None:
+    reply = server.get(path, Cookie="aidesk_lang=fr" + (f"; {cookie}" if cookie else ""))
+    assert reply.status in (200, 404), (path, reply.status)
+    assert '<html lang="fr">' in reply.text, path
+    parser = _VisibleText()
+    parser.feed(reply.text)
+    visible = " ".join(" ".join(parser.chunks + parser.attr_text).split())
+    leaked = sorted(s for s in english if s in visible)
+    assert not leaked, f"{path}: English UI text on a French page: {leaked[:10]}"
+
+
+def test_french_pages_show_no_english_ui_string(server: Server) -> None:
+    english = _english_ui_strings()
     for path in FR_PAGES:
-        reply = server.get(path, Cookie="aidesk_lang=fr")
-        assert '<html lang="fr">' in reply.text, path
-        parser = _VisibleText()
-        parser.feed(reply.text)
-        visible = " ".join(" ".join(parser.chunks + parser.attr_text).split())
-        leaked = sorted(s for s in english if s in visible)
-        assert not leaked, f"{path}: English UI text on a French page: {leaked[:10]}"
+        _assert_french(server, path, english)
+
+
+def test_french_signed_in_pages_show_no_english_ui_string(server: Server) -> None:
+    english = _english_ui_strings()
+    cookie = login(server)["Cookie"]
+    profile = {"name": "Système de tri de CV", "roles": ["provider"], "annex_iii": ["4(a)"]}
+    result = f"/assess/result?p={encode_profile(profile)}"
+    _assert_french(server, result, english, cookie)  # with the "save to inventory" form
+    import re
+    from urllib.parse import urlencode
+
+    page = server.get(result, Cookie=cookie).text
+    fields = dict(re.findall(r'name="(csrf_token|p)" value="([^"]*)"', page))
+    saved = server.request(
+        "POST",
+        "/inventory/save",
+        urlencode({**fields, "update": "1"}),
+        {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie},
+    )
+    assert saved.status == 303
+    for path in [*FR_SIGNED_IN_PAGES, saved.headers["location"]]:
+        _assert_french(server, path, english, cookie)

@@ -2,7 +2,8 @@
 
 `aidesk.app.create_app()` (the application behind `aidesk serve`) calls `install(app)`, which adds
 - the routers (`routers`, each with the prefix `/api/v1`): the stateless endpoints (`public`: assess,
-  regime diff, regimes, law, search, ask, directory), the register (`register`: systems, assessment
+  regime diff, regimes, law, search, ask, directory), the documents the Act asks for (`documents`:
+  for a profile, or for a system of the register), the register (`register`: systems, assessment
   records, diffs, re-assessment, deadlines, import and export) and accounts (`accounts`: login, logout,
   CSRF, API tokens, members, audit log, first-run setup);
 - errors as RFC 9457 problem+json (`aidesk.api.problems`), body size limits;
@@ -25,9 +26,16 @@ API_PREFIX = "/api/v1"
 
 
 def _routers() -> list[APIRouter]:
-    from aidesk.api import accounts, public, register
+    from aidesk.api import accounts, documents, public, register
 
-    return [public.router, register.router, register.import_router, accounts.router]
+    return [
+        public.router,
+        documents.public_router,
+        register.router,
+        documents.router,
+        register.import_router,
+        accounts.router,
+    ]
 
 
 def __getattr__(name: str) -> Any:
@@ -39,7 +47,7 @@ def __getattr__(name: str) -> Any:
 def install(app: FastAPI, database: Any = None) -> None:
     """Add the HTTP API to `app` (before the web desk, whose error pages defer to the API's handlers
     under /api/). `database`: an `aidesk.inventory.db.Database` to use instead of the configured one."""
-    from aidesk.api import accounts, health, public, register
+    from aidesk.api import accounts, documents, health, public, register
     from aidesk.api.problems import GuardMiddleware, install_handlers
     from aidesk.api.state import attach
 
@@ -52,7 +60,9 @@ def install(app: FastAPI, database: Any = None) -> None:
 
     app.add_middleware(GuardMiddleware, limit_for=limit_for)
     app.include_router(public.router, prefix=API_PREFIX)
+    app.include_router(documents.public_router, prefix=API_PREFIX)
     app.include_router(register.router, prefix=API_PREFIX)
+    app.include_router(documents.router, prefix=API_PREFIX)
     app.include_router(register.import_router, prefix=API_PREFIX)
     app.include_router(accounts.router, prefix=API_PREFIX)
     app.include_router(health.router)

@@ -52,7 +52,7 @@ def _features() -> dict[str, bool]:
 def install(app: FastAPI) -> None:
     from fastapi import APIRouter
 
-    from aidesk.web import assess, desk, directory, home, law
+    from aidesk.web import assess, describe, desk, directory, documents, home, inventory, law, wizard
 
     static = resources.files("aidesk.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
@@ -72,7 +72,11 @@ def install(app: FastAPI) -> None:
 
     router.include_router(home.router)
     router.include_router(law.router)
+    router.include_router(wizard.router)
+    router.include_router(documents.router)
     router.include_router(assess.router)
+    router.include_router(describe.router)
+    router.include_router(inventory.router)
     router.include_router(directory.router)
     if features["desk_enabled"]:
         router.include_router(desk.router)

@@ -455,12 +455,20 @@ def _result_page(
         }
         for q in result.open_questions
     ]
-    data = {
+    data: dict[str, Any] = {
         "assessment": result.to_json_dict(),
         "profile": profile_data(profile),
         "omnibus": _diff(old, new),
     }
     token = encode_profile(data["profile"])
+    from aidesk.web.documents import document_links, stateless_href
+    from aidesk.web.wizard import start_href
+
+    as_of_text = as_of.isoformat() if as_of else None
+    documents = document_links(
+        profile, result, lang, stateless_href(token, regime if regime != DEFAULT_REGIME else None, as_of_text)
+    )
+    data["documents"] = documents
     view = {
         "a": result,
         "class_label": labels.RISK_CLASSES[result.risk_class],
@@ -493,10 +501,30 @@ def _result_page(
             }
         ),
         "regime_title": _regime_title(regime, lang),
+        "documents": documents,
+        "wizard_href": start_href(data["profile"], regime, as_of),
+        "save": _save_form(request, token, regime, as_of_text),
         "other_regime_title": _regime_title(COMPARE_FROM if regime != COMPARE_FROM else COMPARE_TO, lang),
     }
     title = f"{result.profile} — {gettext(lang, labels.RISK_CLASSES[result.risk_class])}"
     return page(request, "assess_result.html", data, extra={"v": view}, title=title)
+
+
+def _save_form(request: Request, token: str, regime: str, as_of: str | None) -> dict[str, Any]:
+    """What the "save to inventory" form needs: the signed-in member and the CSRF token, or where to
+    sign in (then come back to this result)."""
+    from aidesk.api.security import csrf_token, read_session
+    from aidesk.web.render import _account
+
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    member = _account(request)
+    session = read_session(request) if member else None
+    return {
+        "signed_in": member is not None and session is not None,
+        "csrf": csrf_token(request, session=session) if session is not None else None,
+        "fields": {"p": token, "regime": regime, "as_of": as_of or ""},
+        "signin_href": "/signin?" + _query({"next": here}),
+    }
 
 
 def _query(params: dict[str, str | None]) -> str:

@@ -121,6 +121,25 @@ def url_with(request: Request, **changes: str | None) -> str:
     return request.url.path + (f"?{query}" if query else "")
 
 
+def _account(request: Request) -> dict[str, Any] | None:
+    """The signed-in member shown in the header (sign-out form), or None."""
+    from aidesk.api.security import SESSION_COOKIE
+
+    if SESSION_COOKIE not in request.cookies:
+        return None
+    if hasattr(request.state, "account"):
+        cached: dict[str, Any] | None = request.state.account
+        return cached
+    from aidesk.web.inventory import account
+
+    try:
+        found = account(request)
+    except Exception:  # the page shows without the account rather than fail (e.g. database down)
+        found = None
+    request.state.account = found
+    return found
+
+
 def page(
     request: Request,
     template: str,
@@ -138,6 +157,7 @@ def page(
     else:
         here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         context = {
+            "account": _account(request),
             "data": data,
             "request_path": request.url.path,
             "here": here,

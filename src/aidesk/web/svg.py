@@ -159,3 +159,59 @@ def cartogram(
         )
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+# --- risk mix of an inventory -------------------------------------------------------------------------------
+
+RISK_ORDER = (
+    "prohibited",
+    "high_risk",
+    "gpai_model_systemic",
+    "gpai_model",
+    "transparency",
+    "minimal",
+    "out_of_scope",
+    "",  # not assessed yet
+)
+
+
+def risk_mix(
+    counts: Mapping[str, int], labels: Mapping[str, str], href: Callable[[str], str | None], lang: str
+) -> Markup:
+    """A horizontal bar per risk class (the inventory's systems by the class of their latest
+    assessment), each bar a link that filters the list by it. `labels` are already translated."""
+    rows = [(c, counts.get(c, 0)) for c in RISK_ORDER if counts.get(c, 0)]
+    total = sum(n for _, n in rows)
+    title = gettext(lang, N_("Risk mix: systems by risk class"))
+    if not rows:
+        return Markup("")
+    bar_x, width, row_h = 200, 330, 30
+    height = row_h * len(rows) + 10
+    most = max(n for _, n in rows)
+    desc = "; ".join(f"{labels.get(c, c)}: {n}" for c, n in rows)
+    parts = [
+        f'<svg class="risk-mix" viewBox="0 0 {bar_x + width + 100} {height}" role="img" '
+        f'aria-labelledby="mix-title mix-desc" xmlns="http://www.w3.org/2000/svg">'
+        f'<title id="mix-title">{escape(title)}</title><desc id="mix-desc">{escape(desc)}</desc>'
+    ]
+    for i, (cls, n) in enumerate(rows):
+        y = 5 + i * row_h
+        w = max(4.0, width * n / most)
+        pct = round(100 * n / total)
+        label = labels.get(cls, cls)
+        bar = (
+            f'<text class="mix-label" x="{bar_x - 10}" y="{y + 19}" text-anchor="end">{escape(label)}</text>'
+            f'<rect class="mix-bar class-{cls or "none"}" x="{bar_x}" y="{y + 4}" width="{w:.1f}" '
+            f'height="{row_h - 8}" rx="4"/>'
+            f'<text class="mix-count" x="{bar_x + w + 8:.1f}" y="{y + 19}">{n} ({pct} %)</text>'
+        )
+        link = href(cls)
+        if link:
+            parts.append(
+                f'<a href="{escape(link)}" aria-label="{escape(label)}: {n}"><title>{escape(label)}: {n}</title>'
+                f"{bar}</a>"
+            )
+        else:
+            parts.append(f"<g>{bar}</g>")
+    parts.append("</svg>")
+    return Markup("".join(parts))
