@@ -1,9 +1,15 @@
 """Build the packaged directory data from the research files in `shared/data/ecosystem/`.
 
-    .venv/bin/python tools/build_directory.py [--src ../shared/data/ecosystem] [--check]
+    .venv/bin/python tools/build_directory.py [--src ../shared/data/ecosystem] [--check] [--full]
 
-Writes ONE validated file, `src/aidesk/directory/data/directory.json`, and copies the sources
-note to `src/aidesk/directory/data/SOURCES.md`. The product never reads `shared/` at run time.
+Writes ONE validated file, `src/aidesk/directory/data/directory.json`, copies the sources note to
+`src/aidesk/directory/data/SOURCES.md`, and embeds every entry for the dense search:
+`src/aidesk/directory/data/vectors.npz` (multilingual-e5-small via `aidesk.desk.dense`, "passage: "
+prefix, float16, keyed by a hash of the model and the passage text `search.dense_text(entry)`, plus
+the model id). Unchanged passages keep their vector; `--full` re-embeds all (a few minutes on 2 cores).
+`--check` fails if directory.json differs from a fresh build or if the vectors do not match its
+entries exactly (it reads the model id from the file, so it needs no model).
+The product never reads `shared/` at run time.
 
 What the build decides (and says so in the output's `build_notes`):
 - country codes are ISO 3166-1 alpha-2: `EL`→`GR`, `UK`→`GB`; country names of the legacy
@@ -39,6 +45,7 @@ from aidesk.directory.schema import (  # noqa: E402
     Sector,
     normalise_country,
 )
+from aidesk.directory.search import VECTORS_FILE, dense_text, read_store  # noqa: E402
 
 DEFAULT_SRC = ROOT.parent / "shared" / "data" / "ecosystem"
 OUT_DIR = ROOT / "src" / "aidesk" / "directory" / "data"
@@ -968,21 +975,37 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--src", type=Path, default=DEFAULT_SRC)
     ap.add_argument("--out", type=Path, default=OUT_DIR)
     ap.add_argument(
-        "--check", action="store_true", help="fail if the packaged file differs from a fresh build"
+        "--check",
+        action="store_true",
+        help="fail if the packaged file differs from a fresh build or its vectors are stale",
     )
+    ap.add_argument("--full", action="store_true", help="re-embed every entry, not only changed ones")
     args = ap.parse_args(argv)
     doc = build(args.src)
     text = json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
     target = args.out / "directory.json"
+    entries = [Entry.model_validate(r) for r in doc["entries"]]
     if args.check:
         if not target.exists() or target.read_text(encoding="utf-8") != text:
             print(f"{target} is out of date: run tools/build_directory.py", file=sys.stderr)
             return 1
-        print(f"{target} is up to date ({len(doc['entries'])} entries)")
+        problem = stale_vectors(args.out / VECTORS_FILE, entries)
+        if problem:
+            print(f"{args.out / VECTORS_FILE}: {problem}: run tools/build_directory.py", file=sys.stderr)
+            return 1
+        print(f"{target} is up to date ({len(doc['entries'])} entries, vectors current)")
         return 0
+    from aidesk.desk.dense import DenseUnavailable, load_embedder
+
+    try:
+        embedder = load_embedder()  # before writing anything: no half-updated data
+    except DenseUnavailable as exc:
+        print(f"cannot embed the entries ({exc}); nothing written", file=sys.stderr)
+        return 1
     args.out.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
     write_sources(args.src, args.out)
+    write_vectors(args.out / VECTORS_FILE, entries, embedder, full=args.full)
     counts: dict[str, int] = {}
     for e in doc["entries"]:
         k = e["kind"] + (" (legacy)" if e.get("legacy") else "")
@@ -991,6 +1014,57 @@ def main(argv: list[str] | None = None) -> int:
     for k, n in sorted(counts.items()):
         print(f"  {k}: {n}")
     return 0
+
+
+# --------------------------------------------------------------------------- vectors
+def stale_vectors(path: Path, entries: list[Entry]) -> str | None:
+    """Why the shipped vectors do not fit `entries` (one vector per passage, nothing else), or None."""
+    from aidesk.desk.dense import key_of
+
+    store, model = read_store(path)
+    if not store or model is None:
+        return "missing, unreadable or without a model id"
+    wanted = {key_of(model, dense_text(e)) for e in entries}
+    missing = len(wanted - store.keys())
+    extra = len(store.keys() - wanted)
+    if missing or extra:
+        return f"out of date ({missing} entries without a vector, {extra} vectors of no entry)"
+    return None
+
+
+def write_vectors(path: Path, entries: list[Entry], embedder: Any, *, full: bool = False) -> None:
+    """Embed the passages of `entries` the file lacks and write it (float16, in entry order)."""
+    import time
+
+    import numpy as np
+
+    from aidesk.desk.dense import key_of, passage_text
+
+    texts = {key_of(embedder.model_id, dense_text(e)): dense_text(e) for e in entries}
+    old, model = ({}, None) if full else read_store(path)
+    store = {k: v for k, v in old.items() if k in texts} if model == embedder.model_id else {}
+    todo = [k for k in texts if k not in store]
+    print(f"vectors: {len(texts)} passages, {len(store)} unchanged, embedding {len(todo)}", flush=True)
+    todo.sort(key=lambda k: len(texts[k]))  # similar lengths in a batch waste less padding
+    start, batch = time.perf_counter(), 32
+    for i in range(0, len(todo), batch):
+        keys = todo[i : i + batch]
+        vectors = embedder.passages([passage_text(texts[k]) for k in keys], batch=batch)
+        for k, vec in zip(keys, vectors, strict=True):
+            store[k] = vec.astype(np.float16)
+        print(f"  {min(i + batch, len(todo))}/{len(todo)}  {time.perf_counter() - start:.0f} s", flush=True)
+    keys = list(texts)
+    # The desk's layout (`dense.write_store`: keys, vectors) plus the model id, which `--check` needs.
+    tmp = path.with_name(path.name + ".tmp")
+    with tmp.open("wb") as fh:
+        np.savez_compressed(
+            fh,
+            keys=np.asarray(keys, dtype=np.uint64),
+            vectors=np.stack([store[k] for k in keys]).astype(np.float16),
+            model=np.asarray(embedder.model_id),
+        )
+    tmp.replace(path)
+    print(f"wrote {path}: {len(keys)} vectors, {path.stat().st_size:,} bytes")
 
 
 SOURCES_HEADER = """# Sources of the directory data (`directory.json`)

@@ -172,3 +172,19 @@ def test_cli_start_up_does_not_import_the_search_stack() -> None:
     probe = "import sys, aidesk.cli; print(sorted(m for m in ('bm25s', 'numpy', 'Stemmer', 'pycountry') if m in sys.modules))"
     proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert proc.stdout.strip() == "[]"
+
+
+def test_search_without_the_semantic_model_says_so_and_still_answers(tmp_path: Path) -> None:
+    import os
+
+    env = {**os.environ, "AIDESK_EMBED_MODEL": "off", "AIDESK_DATA_DIR": str(tmp_path), "COLUMNS": "120"}
+    result = subprocess.run(
+        [sys.executable, "-m", "aidesk", "directory", "search", "AI Factory", "--limit", "2"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "warning: semantic search unavailable" in result.stderr
+    assert "ai_factory" in result.stdout

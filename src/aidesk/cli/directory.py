@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from aidesk.cli import app
+from aidesk.cli.common import err_console
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -125,11 +126,16 @@ def search(
                 {
                     "query": query or "",
                     "filters": {"country": country, "kind": kind, "sector": sector, "legacy": not no_legacy},
+                    "mode": hits.mode,
+                    "warnings": list(hits.warnings),
                     "count": len(hits),
                     "results": [_entry_json(h.entry, score=round(h.score, 4)) for h in hits],
                 }
             )
             return
+        # A degraded search (no semantic model) still answers, and says so on stderr.
+        for warning in hits.warnings:
+            err_console.print(f"aidesk: warning: {warning}", markup=False)
         _print_hits(hits, query)
 
 

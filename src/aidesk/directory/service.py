@@ -7,6 +7,8 @@ Pure of CLI and web: callers get :class:`Entry` objects and plain dataclasses.
 from __future__ import annotations
 
 import json
+import os
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
@@ -26,7 +28,7 @@ from aidesk.directory.schema import (
     is_valid_country,
     normalise_country,
 )
-from aidesk.directory.search import Bm25Scorer, Scorer, rrf
+from aidesk.directory.search import Bm25Scorer, DenseScorer, Scorer, rrf
 
 OVERLAY_SCHEMA = "aidesk/directory-overlay/v1"
 #: Legacy seed entries rank below current ones with the same lexical score.
@@ -42,6 +44,20 @@ class Hit:
     entry: Entry
     score: float
     scores: dict[str, float] = field(default_factory=dict)
+
+
+class Hits(list[Hit]):
+    """The result of a search: a list of hits that also says how it was ranked.
+
+    `mode` is "hybrid" (BM25 + dense), "bm25" (keyword only), "custom" (caller's scorers) or
+    "filter" (no query: list order, no model loaded); `warnings` say what the user should know,
+    e.g. that semantic search was unavailable and keyword search alone ranked the results.
+    """
+
+    def __init__(self, hits: Iterable[Hit] = (), mode: str = "filter", warnings: Sequence[str] = ()) -> None:
+        super().__init__(hits)
+        self.mode = mode
+        self.warnings: tuple[str, ...] = tuple(warnings)
 
 
 @dataclass(frozen=True)
@@ -92,6 +108,9 @@ class Directory:
         self.coverage = coverage
         self.overlay = overlay
         self._by_id = {e.id: e for e in self.entries}
+        # Dense scorer (or why there is none) per AIDESK_EMBED_MODEL setting, built on first query.
+        self._dense: dict[str, DenseScorer | str] = {}
+        self._dense_lock = threading.Lock()
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -132,6 +151,27 @@ class Directory:
     def _bm25(self) -> Bm25Scorer:
         return Bm25Scorer(self.entries)
 
+    def dense_scorer(self) -> DenseScorer | str:
+        """The dense scorer for the current embedding-model setting, or why it is unavailable.
+
+        Loads the model (once per process and setting) and the entries' vectors: shipped ones, then
+        the user cache, then embedded now for entries without one (user imports) and cached."""
+        from aidesk.desk.dense import ENV_MODEL
+        from aidesk.directory.search import embedder_for_setting
+
+        setting = os.environ.get(ENV_MODEL, "").strip()
+        with self._dense_lock:
+            if setting not in self._dense:
+                embedder = embedder_for_setting()
+                if isinstance(embedder, str):
+                    self._dense[setting] = embedder
+                else:
+                    try:
+                        self._dense[setting] = DenseScorer(embedder, self.entries)
+                    except (OSError, RuntimeError, ValueError) as exc:
+                        self._dense[setting] = f"cannot embed the directory entries: {exc}"
+            return self._dense[setting]
+
     def search(
         self,
         query: str | None = None,
@@ -142,31 +182,59 @@ class Directory:
         include_legacy: bool = True,
         limit: int | None = 20,
         scorers: Sequence[Scorer] | None = None,
-    ) -> list[Hit]:
+        dense: bool = True,
+    ) -> Hits:
         """Entries matching the filters, ranked by the query (all scorers fused); no query = list order.
 
-        `scorers` defaults to the lexical BM25 scorer; each must score `self.entries` in order.
+        `scorers` defaults to BM25 fused with the dense scorer (BM25 alone, with a warning in the
+        result, when the model is switched off or cannot load; BM25 alone, silently, with
+        `dense=False`); each must score `self.entries` in order. Without a query no scorer is built
+        and no model is loaded.
         """
         allowed = {
             e.id
             for e in self.filter(country=country, kind=kind, sector=sector, include_legacy=include_legacy)
         }
         if not query or not query.strip():
-            hits = [Hit(e, 0.0) for e in self.entries if e.id in allowed]
-            hits.sort(key=lambda h: (h.entry.legacy, list(Kind).index(h.entry.kind)))
-            return hits[:limit] if limit else hits
-        active = list(scorers) if scorers else [self._bm25]
-        per_scorer = {s.name: list(s.score(query)) for s in active}
+            listed = [Hit(e, 0.0) for e in self.entries if e.id in allowed]
+            listed.sort(key=lambda h: (h.entry.legacy, list(Kind).index(h.entry.kind)))
+            return Hits(listed[:limit] if limit else listed, "filter")
+        warnings: list[str] = []
+        if scorers:
+            active, mode = list(scorers), "custom"
+        else:
+            active, mode = [self._bm25], "bm25"
+            if dense:
+                scorer = self.dense_scorer()
+                if isinstance(scorer, str):
+                    warnings.append(f"semantic search unavailable ({scorer}); using keyword search only")
+                else:
+                    active.append(scorer)
+                    mode = "hybrid"
+        mask = [e.id in allowed for e in self.entries]
+        per_scorer: dict[str, list[float]] = {}
+        for s in active:
+            try:
+                scores = s.score(query)
+            except (OSError, RuntimeError, ValueError) as exc:
+                if not isinstance(s, DenseScorer):
+                    raise
+                warnings.append(f"semantic search failed ({exc}); using keyword search only")
+                mode = "bm25"
+                continue
+            per_scorer[s.name] = _within(scores, mask, getattr(s, "depth", None))
         lists = list(per_scorer.values())
+        if not lists:
+            return Hits([], mode, warnings)
         fused = lists[0] if len(lists) == 1 else rrf(lists)
         hits = []
         for i, e in enumerate(self.entries):
-            if e.id not in allowed or fused[i] <= 0:
+            if fused[i] <= 0:
                 continue
             weight = LEGACY_WEIGHT if e.legacy else 1.0
             hits.append(Hit(e, fused[i] * weight, {n: sc[i] for n, sc in per_scorer.items()}))
         hits.sort(key=lambda h: -h.score)
-        return hits[:limit] if limit else hits
+        return Hits(hits[:limit] if limit else hits, mode, warnings)
 
     # ----------------------------------------------------------------------- rule-facing questions
     def authorities(self, country: str) -> Lookup:
@@ -246,6 +314,16 @@ class Directory:
             key = e.kind.value + (" (legacy)" if e.legacy else "")
             out[key] = out.get(key, 0) + 1
         return dict(sorted(out.items()))
+
+
+def _within(scores: Sequence[float], mask: Sequence[bool], depth: int | None) -> list[float]:
+    """`scores` of the entries the filters allow (others 0), only the `depth` best kept if given."""
+    out = [float(s) if ok and s > 0 else 0.0 for s, ok in zip(scores, mask, strict=True)]
+    if depth is not None:
+        ranked = sorted((i for i, s in enumerate(out) if s > 0), key=lambda i: -out[i])
+        for i in ranked[depth:]:
+            out[i] = 0.0
+    return out
 
 
 def _offers(entry: Entry, service: str | None) -> bool:

@@ -97,7 +97,7 @@ def directory_page(
         around = d.search(q or None, kind=kind or None, sector=sector or None, limit=None)
     except service.DirectoryError as exc:
         problem = str(exc)
-        hits, around = [], []
+        hits, around = service.Hits(), service.Hits()
     counts: dict[str, int] = {}
     for h in around:
         for c in h.entry.countries:
