@@ -5,8 +5,12 @@ MRR@10 (reciprocal rank of the primary expected citation), overall and for the E
 French questions, with counts — for aidesk's hybrid search, for aidesk with BM25 alone, and
 for the baseline: plain BM25 over whole articles in the question's language.
 
-Usage: python benchmarks/search_eval.py [QUESTIONS_YAML] [--verbose] [--json]
-Default questions: ../shared/devsets/questions.yaml (relative to the repository root).
+Usage: python benchmarks/search_eval.py [QUESTIONS_YAML] [--set dev|heldout|both] [--hybrid-only]
+                                        [--verbose] [--json]
+Sets: `dev` = ../shared/devsets/questions.yaml (relative to the repository root, the default),
+`heldout` = tests/desk/heldout_questions.yaml (written without reading the dev questions; the
+method is developed on it), `both` = one after the other. `--hybrid-only` skips the BM25-only
+and baseline systems (quick checks while developing).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_QUESTIONS = ROOT.parent / "shared" / "devsets" / "questions.yaml"
+SETS = {"dev": DEFAULT_QUESTIONS, "heldout": ROOT / "tests" / "desk" / "heldout_questions.yaml"}
 
 
 def load_questions(path: Path) -> list[dict[str, Any]]:
@@ -88,11 +93,28 @@ def evaluate(questions: list[dict[str, Any]], run: Any) -> dict[str, Any]:
     return out
 
 
-def main(argv: list[str]) -> int:
-    args = [a for a in argv[1:] if not a.startswith("--")]
-    path = Path(args[0]) if args else DEFAULT_QUESTIONS
-    questions = load_questions(path)
+def _paths(argv: list[str]) -> list[Path]:
+    """The question files named on the command line: a path, or `--set NAME`."""
+    args: list[str] = []
+    chosen: str | None = None
+    it = iter(argv[1:])
+    for a in it:
+        if a == "--set":
+            chosen = next(it, "")
+        elif a.startswith("--set="):
+            chosen = a.split("=", 1)[1]
+        elif not a.startswith("--"):
+            args.append(a)
+    if chosen is not None:
+        if chosen == "both":
+            return [SETS["dev"], SETS["heldout"]]
+        if chosen not in SETS:
+            raise SystemExit(f"--set must be one of {', '.join([*SETS, 'both'])}, got {chosen!r}")
+        return [SETS[chosen]]
+    return [Path(args[0]) if args else DEFAULT_QUESTIONS]
 
+
+def _systems(argv: list[str]) -> dict[str, Any]:
     from aidesk.desk.search import DeskIndex
 
     systems: dict[str, Any] = {}
@@ -100,22 +122,28 @@ def main(argv: list[str]) -> int:
     if hybrid.mode != "hybrid":
         print(f"warning: {hybrid.warnings}", file=sys.stderr)
     systems["aidesk (hybrid)"] = lambda q: [h.ref for h in hybrid.search(q["q"], limit=10).results]
+    if "--hybrid-only" in argv:
+        return systems
     lexical = DeskIndex.build(dense=False)
     systems["aidesk (BM25 only)"] = lambda q: [h.ref for h in lexical.search(q["q"], limit=10).results]
     baselines = {"en": ArticleBM25("en"), "fr": ArticleBM25("fr")}
     systems["baseline: BM25 over articles"] = lambda q: baselines[q["lang"]].search(q["q"], 10)
+    return systems
 
+
+def _report(path: Path, systems: dict[str, Any]) -> dict[str, Any]:
+    questions = load_questions(path)
     report: dict[str, Any] = {"questions": str(path), "n": len(questions), "systems": {}}
     for name, run in systems.items():
         start = time.perf_counter()
         result = evaluate(questions, run)
         result["seconds"] = round(time.perf_counter() - start, 2)
         report["systems"][name] = result
+    return report
 
-    if "--json" in argv:
-        print(json.dumps(report, ensure_ascii=False, indent=2))
-        return 0
-    print(f"{len(questions)} questions from {path}\n")
+
+def _print(report: dict[str, Any], verbose: bool) -> None:
+    print(f"{report['n']} questions from {report['questions']}\n")
     header = f"{'system':32} {'set':4} {'recall@5':>9} {'found@5':>9} {'MRR@10':>7} {'top1':>7} {'top5':>7}"
     print(header)
     print("-" * len(header))
@@ -124,11 +152,24 @@ def main(argv: list[str]) -> int:
             r = result[key]
             print(f"{name if key == 'all' else '':32} {key:4} {r['recall@5']:9.3f} {r['found@5']:>9} "
                   f"{r['MRR@10']:7.3f} {r['primary@1']:>7} {r['primary@5']:>7}")  # fmt: skip
-    if "--verbose" in argv:
+    if verbose:
         for name, result in report["systems"].items():
             print(f"\n{name}: questions not perfect (missing in top 5, or primary not first)")
             for m in result["misses"]:
                 print(f"  {m['id']}: expect {m['expect']} missing {m['missing@5']} top5 {m['top5']}")
+
+
+def main(argv: list[str]) -> int:
+    paths = _paths(argv)
+    systems = _systems(argv)
+    reports = [_report(path, systems) for path in paths]
+    if "--json" in argv:
+        print(json.dumps(reports[0] if len(reports) == 1 else reports, ensure_ascii=False, indent=2))
+        return 0
+    for i, report in enumerate(reports):
+        if i:
+            print()
+        _print(report, "--verbose" in argv)
     return 0
 
 

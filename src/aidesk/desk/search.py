@@ -14,6 +14,9 @@ How a query is answered:
    article count once; the groups are fused by weighted reciprocal rank (RRF), recitals after
    rules at equal evidence, and each is reported with its best passage highlighted
    (`Art. 50(1)` in `Art. 50`).
+4. The best few provisions then lend part of their score to the articles and annexes they
+   cross-reference (`aidesk.desk.links`: Art. 11 → Annex IV, Art. 43 → Annexes VI and VII),
+   so an answer the law states in two places that point to each other surfaces as a whole.
 
 Guidance paragraphs form a second collection ranked the same way and reported separately,
 labelled as non-binding. If the embedding model cannot be loaded, ranking uses BM25 alone and
@@ -35,6 +38,7 @@ import numpy.typing as npt
 
 from aidesk.desk.dense import DenseUnavailable, Embedder, load_embedder, passage_matrix
 from aidesk.desk.guidance import DOCS_BY_KEY, guidance_units, load_paragraphs
+from aidesk.desk.links import cross_references
 from aidesk.desk.refs import find_references
 from aidesk.desk.text import analyzer, glossary_terms, guess_lang
 from aidesk.desk.units import GUIDANCE, LAW, LawTexts, Unit, all_law_units, law_texts
@@ -59,6 +63,14 @@ RANKERS: tuple[tuple[str, str, float], ...] = (
 )
 # Recitals explain; articles and annexes are the rules. At equal evidence the rule comes first.
 GROUP_PRIOR: dict[str, float] = {"Recital": 0.6}
+# Link lending (`aidesk.desk.links`): each of the LINK_SOURCES best groups lends this share of
+# its fused score, times the link's weight, to the articles and annexes it cross-references.
+# A provision keeps the largest loan it gets (no accumulation, so a much-cited hub such as
+# Annex III does not rise on links alone), and only provisions that some ranker already found
+# can borrow: a link corroborates evidence, it does not replace it. Chosen on the held-out set
+# (tests/desk/heldout_questions.yaml), checked on the dev set (docs/benchmarks.md).
+LINK_WEIGHT: dict[str, float] = {"ref": 0.2}
+LINK_SOURCES = 3
 
 
 class QueryError(ValueError):
@@ -229,11 +241,19 @@ class DeskIndex:
             for key, selected in self._rows.items():
                 self._matrices[key] = np.ascontiguousarray(self.vectors[selected])
         self._uncertain = {f"{GUIDANCE}:{p.doc}:{p.number}" for p in load_paragraphs() if p.uncertain}
+        self.links = self._build_links()
         # Units by their citation, to show the passage in the reader's language.
         self._by_ref: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
         for i, u in enumerate(units):
             if u.kind != "title" and u.display:
                 self._by_ref[(u.collection, u.ref)][u.lang] = i
+
+    def _build_links(self) -> dict[str, list[tuple[str, str, float, str]]]:
+        """Links of the law's provisions: group → (passage, group, weight, kind); ~15 ms at load."""
+        return {
+            source: [(ref, group, w, "ref") for ref, group, w in targets]
+            for source, targets in cross_references(self.texts.en).items()
+        }
 
     # -- construction ---------------------------------------------------------------------------
     @classmethod
@@ -324,6 +344,7 @@ class DeskIndex:
                     group_score[unit.group] += weight / (RRF_K + len(seen_groups))
         for group in group_score:
             group_score[group] *= GROUP_PRIOR.get(group.split(" ", 1)[0], 1.0)
+        lent_ref = self._lend(group_score) if collection == LAW else {}
         perfect = sum(w for w, _ in rankings) / (RRF_K + 1) if rankings else 1.0
         best: dict[str, tuple[float, str]] = {}
         for ref, score in ref_score.items():
@@ -334,7 +355,25 @@ class DeskIndex:
             if group not in best or key > best[group]:
                 best[group] = key
         groups = sorted(group_score.items(), key=lambda kv: -kv[1])
-        return Ranked([(g, min(s / perfect, 1.0), best.get(g, (0.0, g))[1]) for g, s in groups])
+        return Ranked(
+            [(g, min(s / perfect, 1.0), best.get(g, (0.0, lent_ref.get(g, g)))[1]) for g, s in groups]
+        )
+
+    def _lend(self, group_score: dict[str, float]) -> dict[str, str]:
+        """Add to `group_score` what the best groups lend along their links; return, for each
+        borrower, the passage the link names (shown if nothing of it ranked on its own)."""
+        loans: dict[str, tuple[float, str]] = {}
+        sources = sorted(group_score.items(), key=lambda kv: -kv[1])[:LINK_SOURCES]
+        for source, score in sources:
+            for ref, target, weight, kind in self.links.get(source, ()):
+                if target not in group_score:
+                    continue
+                lent = LINK_WEIGHT.get(kind, 0.0) * weight * score
+                if lent > loans.get(target, (0.0, ""))[0]:
+                    loans[target] = (lent, ref)
+        for target, (lent, _ref) in loans.items():
+            group_score[target] += lent * GROUP_PRIOR.get(target.split(" ", 1)[0], 1.0)
+        return {target: ref for target, (_lent, ref) in loans.items()}
 
     def unit_for(self, collection: str, ref: str, lang: str) -> Unit | None:
         langs = self._by_ref.get((collection, ref))
