@@ -5,8 +5,10 @@ Reports risk-class accuracy, per-class precision/recall/F1, ground hit@3 (an exp
 all items and for English and French separately, and the warm time per description (model loaded, every
 description triaged once after one warm-up call, no caching of descriptions).
 
-Usage: python benchmarks/triage_eval.py [TRIAGE_YAML] [--verbose] [--json] [--lexical]
-Default descriptions: ../shared/devsets/triage.yaml (relative to the repository root).
+Usage: python benchmarks/triage_eval.py [TRIAGE_YAML] [--set dev|heldout] [--verbose] [--json] [--lexical]
+`--set dev` (default): ../shared/devsets/triage.yaml (relative to the repository root), the shared
+development set. `--set heldout`: tests/triage/heldout.yaml, our own 80 descriptions (40 EN, 40 FR) written
+without looking at the development set or the bank (see its header). A path overrides `--set`.
 `--lexical` measures the keyword-cue fallback (no embedding model).
 """
 
@@ -26,6 +28,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DEVSET = ROOT.parent / "shared" / "devsets" / "triage.yaml"
+HELDOUT = ROOT / "tests" / "triage" / "heldout.yaml"
+SETS = {"dev": DEFAULT_DEVSET, "heldout": HELDOUT}
 EMBED_MS: float | None = None  # median time of the query embedding alone, set by run()
 CLASSES = (
     "out_of_scope",
@@ -147,8 +151,22 @@ def report(rows: Sequence[dict[str, Any]], times: Sequence[float]) -> str:
 
 
 def main(argv: list[str]) -> int:
+    argv = list(argv)
+    chosen = "dev"
+    for i, a in enumerate(argv):
+        if a == "--set" and i + 1 < len(argv):
+            chosen = argv[i + 1]
+            del argv[i : i + 2]
+            break
+        if a.startswith("--set="):
+            chosen = a.split("=", 1)[1]
+            del argv[i]
+            break
+    if chosen not in SETS:
+        print(f"--set {chosen}: unknown set; use one of {', '.join(SETS)}", file=sys.stderr)
+        return 2
     args = [a for a in argv if not a.startswith("--")]
-    path = Path(args[0]) if args else DEFAULT_DEVSET
+    path = Path(args[0]) if args else SETS[chosen]
     if not path.exists():
         print(f"{path}: not found; pass the path of triage.yaml", file=sys.stderr)
         return 2

@@ -9,6 +9,7 @@ named concepts of `bank/concepts.yaml`. `load_bank()` reads and checks it once p
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -41,12 +42,48 @@ def fold(text: str) -> str:
     return _SPACES.sub(" ", _APOSTROPHES.sub(" ", bare)).strip()
 
 
-# A concept said not to apply ("does not identify anyone", "sans reconnaissance faciale") is not present: a
-# match counts only when none of the two words before it is a negation.
-_NEGATED = re.compile(
-    r"\b(not|no|never|without|cannot|doesn t|don t|isn t|aren t|won t|ne|n|sans|aucun|aucune|jamais|ni)"
-    r"( [\w-]+){0,2} ?$"
+# A concept said not to apply ("does not identify anyone", "sans reconnaissance faciale", "it never records or
+# analyses the agents' voices") is not present: a match counts only when no negation precedes it within
+# NEGATION_WINDOW words of the same clause. A clause ends at punctuation and at words that restrict or
+# contrast ("but", "only", "ne ... que", "mais", "sauf"), so "not only the callers" and "n'analyse que les
+# clients" are not negations of what follows; "n'importe" ("anyone", "any") is not a negation either.
+NEGATION_WINDOW = 5
+_NEGATION = frozenset(
+    ["not", "no", "never", "nor", "without", "cannot", "ne", "n", "sans", "aucun", "aucune", "jamais", "ni"]
 )
+# English contractions, two words once folded ("doesn't" -> "doesn t")
+_NEGATED_PAIRS = frozenset(
+    f"{w} t"
+    for w in [
+        "doesn",
+        "don",
+        "didn",
+        "isn",
+        "aren",
+        "wasn",
+        "weren",
+        "won",
+        "can",
+        "couldn",
+        "wouldn",
+        "shouldn",
+    ]
+)
+_CLAUSE_END = re.compile(
+    r"[.;:!?,()]|\b(but|however|yet|only|except|unless|que|qu|mais|seulement|sauf|uniquement|hormis)\b"
+)
+_NOT_A_NEGATION = re.compile(r"\bn importe\b")
+
+
+def negated(before: str) -> bool:
+    """Whether the folded text just before a match negates it (see NEGATION_WINDOW)."""
+    tail = _NOT_A_NEGATION.sub(" ", before[-80:])
+    ends = list(_CLAUSE_END.finditer(tail))
+    if ends:
+        tail = tail[ends[-1].end() :]
+    words = tail.split()[-NEGATION_WINDOW:]
+    pairs = [f"{a} {b}" for a, b in itertools.pairwise(words)]
+    return any(w in _NEGATION for w in words) or any(p in _NEGATED_PAIRS for p in pairs)
 
 
 @dataclass(frozen=True)
@@ -56,8 +93,7 @@ class Concept:
 
     def found(self, folded: str) -> bool:
         return any(
-            _NEGATED.search(folded[max(0, m.start() - 40) : m.start()]) is None
-            for m in self.pattern.finditer(folded)
+            not negated(folded[max(0, m.start() - 80) : m.start()]) for m in self.pattern.finditer(folded)
         )
 
 

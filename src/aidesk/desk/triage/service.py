@@ -50,6 +50,10 @@ if TYPE_CHECKING:
 # Chosen by a grid search on our own labelled descriptions (tests/triage/cases.yaml and probe sets written
 # for the purpose), never on the development set, which only checks the result.
 DENSE_SCALE = 40.0  # e5 similarities are compressed: a margin of 0.05 is strong evidence
+# A negative margin means a carve-out or an ordinary AI use explains the text better than the ground does:
+# evidence against it, weighed more than the same margin in favour, so that keywords alone cannot carry a
+# ground the meaning of the text contradicts ("premiums" of a car insurer are not workers' bonuses).
+NEG_DENSE_EXTRA = 40.0
 TOP_BONUS = 1.0  # the ground whose descriptions the text is closest to, relative to the references
 BIAS = -0.6
 LEXICAL_BIAS = -0.5  # lexical-only mode
@@ -262,7 +266,13 @@ class Triager:
             out = []
             for g, margin, cue, ok in zip(self.bank.grounds, margins, cues, confirmed, strict=True):
                 top = margin == best and (ok or not _strict(g))
-                z = DENSE_SCALE * margin + (TOP_BONUS if top else 0.0) + cue + BIAS
+                z = (
+                    DENSE_SCALE * margin
+                    + NEG_DENSE_EXTRA * min(0.0, margin)
+                    + (TOP_BONUS if top else 0.0)
+                    + cue
+                    + BIAS
+                )
                 out.append(Scored(g, _sigmoid(z), margin, cue))
         out.sort(key=lambda s: -s.score)
         return out
