@@ -142,3 +142,24 @@ def test_a_profile_error_never_comes_from_a_single_answer_to_an_ai_system() -> N
                 profile_from_data(profile_data(BANK, {"q_name": "x", q.id: answer}))
             except ProfileError as exc:  # pragma: no cover - reported by the assertion
                 pytest.fail(f"{q.id}={option.key}: {exc}")
+
+
+@pytest.mark.parametrize("path", ["questions.yaml", "text/en.yaml", "text/fr.yaml"])
+def test_the_question_bank_reads_the_same_with_the_c_parser_as_with_the_pure_python_parser(path: str) -> None:
+    from importlib import resources
+
+    from ruamel.yaml import YAML
+
+    from aidesk.rules.questionnaire.bank import _read
+
+    text = resources.files("aidesk.rules.questionnaire").joinpath(path).read_text(encoding="utf-8")
+    assert _read(path) == YAML(typ="safe", pure=True).load(text)
+
+
+def test_the_c_parser_keeps_yaml_1_2_semantics() -> None:
+    from ruamel.yaml import YAML
+
+    text = "a: NO\nb: 3e25\nc: yes\nd: on\ne: 0o17\nf: 2026-01-01\ng: Off\nh: ~\n"
+    c_data = YAML(typ="safe", pure=False).load(text)
+    assert c_data == YAML(typ="safe", pure=True).load(text)
+    assert c_data["a"] == "NO" and c_data["b"] == 3e25 and c_data["c"] == "yes" and c_data["g"] == "Off"

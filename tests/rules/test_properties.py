@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from aidesk.rules import all_citations
 from aidesk.rules.engine import assess
-from aidesk.rules.model import RISK_CLASSES
+from aidesk.rules.model import RISK_CLASSES, Assessment
 from aidesk.rules.profile import Profile, profile_from_data
 from aidesk.rules.vocab import (
     ANNEX_III_POINTS,
@@ -128,6 +128,10 @@ def test_random_valid_profiles_never_crash_and_respect_the_contract(
     a = assess(p, regime, as_of, lang)
     payload = a.to_json_dict()
     assert list(payload) == SPEC_KEYS
+    # The output validates strictly against the model, and round-trips unchanged.
+    full = a.model_dump(by_alias=True)
+    assert Assessment.model_validate(full, strict=True).model_dump(by_alias=True) == full
+    assert all(a.notes) and all(step.result for step in a.trace)  # no empty note or result
     assert a.risk_class in RISK_CLASSES
     # Out of scope beats everything, and leaves nothing behind.
     if not a.in_scope:

@@ -123,7 +123,9 @@ def assess_command(
     as_json: bool = typer.Option(False, "--json", help="Print the assessment JSON (aidesk/assessment/v1)."),
     regime: str = typer.Option("ai-act-2026", "--regime", help=REGIME_HELP),
     as_of: str | None = typer.Option(None, "--as-of", help=AS_OF_HELP),
-    lang: Lang = typer.Option(Lang.en, "--lang", help="Language of obligation titles and the report."),
+    lang: Lang = typer.Option(
+        Lang.en, "--lang", help="Language of the report: obligation titles, deadlines, notes and trace."
+    ),
 ) -> None:
     """Assess one AI system profile: risk class, grounds, obligations by role with dates, penalties."""
     regime = _check_regime(regime)
@@ -363,7 +365,9 @@ def assess_batch_command(
     regime: str = typer.Option("ai-act-2026", "--regime", help=REGIME_HELP),
     as_of: str | None = typer.Option(None, "--as-of", help=AS_OF_HELP),
     strict: bool = typer.Option(False, "--strict", help="Stop at the first invalid item."),
-    lang: Lang = typer.Option(Lang.en, "--lang", help="Language of obligation titles."),
+    lang: Lang = typer.Option(
+        Lang.en, "--lang", help="Language of obligation titles, deadlines, notes and trace."
+    ),
 ) -> None:
     """Assess a list of profiles (JSON array, YAML list or CSV), one JSON line per item.
 
@@ -553,7 +557,9 @@ def diff_command(
     to_regime: str = typer.Option("ai-act-2026", "--to", help="The regime to compare to."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON (an object, or an array for a list)."),
     as_of: str | None = typer.Option(None, "--as-of", help=AS_OF_HELP),
-    lang: Lang = typer.Option(Lang.en, "--lang", help="Language of obligation titles."),
+    lang: Lang = typer.Option(
+        Lang.en, "--lang", help="Language of obligation titles, deadlines, notes and trace."
+    ),
 ) -> None:
     """Show what changes for a profile between two regimes: class, grounds, obligations, dates."""
     import json

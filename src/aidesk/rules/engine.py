@@ -15,7 +15,7 @@ for GPAI models out_of_scope > gpai_model_systemic > gpai_model. `risk_class` do
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, NamedTuple
@@ -29,7 +29,7 @@ from aidesk.rules.model import (
     Penalty,
     TraceStep,
 )
-from aidesk.rules.profile import Profile, Transparency
+from aidesk.rules.profile import AnnexI, Article63, Profile, Transparency
 from aidesk.rules.regimes import DEFAULT_REGIME, CatalogueEntry, Regime, load_catalogue, load_regime
 from aidesk.rules.vocab import (
     ARTICLE_6_3_CONDITIONS,
@@ -39,6 +39,7 @@ from aidesk.rules.vocab import (
     Kind,
     Role,
 )
+from aidesk.rules.wording import messages
 
 LANGS = ("en", "fr")
 
@@ -138,6 +139,7 @@ class Classification:
     rbi_exception: bool = False
     annex_i: dict[str, Any] | None = None
     annex_i_high_risk: bool = False
+    annex_i_section_b: bool = False  # an Annex I Section B high-risk product (whatever Annex III says)
     section_b_only: bool = False
     annex_iii: list[str] = field(default_factory=list)  # high-risk Annex III points
     derogated: bool = False
@@ -151,13 +153,27 @@ class Classification:
     trace: list[TraceStep] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     quiet: bool = False  # a what-if (open questions): the decisions only, no trace, no notes
+    lang: str = "en"
+    words: Mapping[str, str] = field(default_factory=dict)  # the messages in `lang` (rules/notes/<lang>.yaml)
 
-    def step(self, rule: str, result: str, citations: Iterable[str] | None = None) -> None:
+    def say(self, msg: str, **values: Any) -> str:
+        """Message `msg` in the assessment's language, its placeholders filled with `values`."""
+        return self.words[msg].format(**values)
+
+    def step(self, rule: str, msg: str, citations: Iterable[str] | None = None, **values: Any) -> None:
+        """Record that `rule` fired, with the result worded by message `msg`."""
         if not self.quiet:
+            result = self.words[msg].format(**values)
             self.trace.append(_trace_step(rule, result, tuple(citations or RULES[rule])))
 
-    def note(self, text: str) -> None:
-        if not self.quiet and text not in self.notes:
+    def note(self, msg: str, **values: Any) -> None:
+        """Add the note worded by message `msg` (once)."""
+        if not self.quiet:
+            self.note_text(self.words[msg].format(**values))
+
+    def note_text(self, text: str) -> None:
+        """Add a note already in the assessment's language (e.g. a regime's `note_in(lang)`), once; none if empty."""
+        if text and not self.quiet and text not in self.notes:
             self.notes.append(text)
 
     @property
@@ -192,28 +208,16 @@ def _established(p: Profile, c: Classification) -> bool | None:
     country = p.organisation.country
     if stated is not None:
         if country is not None and stated and country not in EU_MEMBER_STATES:
-            c.note(
-                f"organisation.country {country} is not an EU Member State but location.established_in_eu is "
-                "true (e.g. an EU branch or subsidiary): the assessment follows established_in_eu."
-            )
+            c.note("established.country_not_eu", country=country)
         if country is not None and not stated and country in EU_MEMBER_STATES:
-            c.note(
-                f"organisation.country {country} is an EU Member State but location.established_in_eu is false: "
-                "the assessment follows established_in_eu."
-            )
+            c.note("established.country_eu", country=country)
         return stated
     if country is None:
         return None
     inferred = country in EU_MEMBER_STATES
-    c.note(
-        f"location.established_in_eu not given: taken as {'true' if inferred else 'false'} from organisation.country "
-        f"{country}."
-    )
+    c.note("established.inferred", value="true" if inferred else "false", country=country)
     if country in EEA_EFTA_STATES:
-        c.note(
-            f"{country} is an EEA EFTA State: whether the AI Act applies there as in the Union depends on its "
-            "incorporation into the EEA Agreement."
-        )
+        c.note("established.eea_efta", country=country)
     return inferred
 
 
@@ -249,30 +253,26 @@ def _rule_territorial_scope(p: Profile, c: Classification) -> None:
     c.scope_certain = bool(in_scope)
     if in_scope or unknown:
         c.roles = tuple(r for r in (*in_scope, *unknown) if r != "(unknown role)")
-        parts = []
-        if in_scope:
-            parts.append(f"in scope as {', '.join(in_scope)}")
+        if not c.quiet:
+
+            def roles(rs: list[str]) -> str:
+                return ", ".join(c.say("scope.unknown_role") if r == "(unknown role)" else r for r in rs)
+
+            parts = []
+            if in_scope:
+                parts.append(c.say("scope.in", roles=roles(in_scope)))
+            if unknown:
+                parts.append(c.say("scope.assumed", roles=roles(unknown)))
+                c.note("scope.assumed_note", roles=roles(unknown))
+            if out:
+                parts.append(c.say("scope.not_as", roles=roles(out)))
+            c.trace.append(_trace_step("territorial_scope", "; ".join(parts), ("Art. 2(1)",)))
         if unknown:
             c.scope_assumed = True
-            parts.append(f"assumed in scope as {', '.join(unknown)} (the location keys do not settle it)")
-            c.note(
-                "Territorial scope assumed for "
-                + ", ".join(unknown)
-                + ": the profile does not say whether the "
-                "system is placed on the EU market, used by an EU deployer or has its output used in the EU "
-                "(Art. 2(1)); answer the location questions."
-            )
-        if out:
-            parts.append(f"not as {', '.join(out)} (no link to the Union for that role)")
-        c.step("territorial_scope", "; ".join(parts), ["Art. 2(1)"])
     else:
         c.in_scope = False
         c.roles = ()
-        c.step(
-            "territorial_scope",
-            "out of scope: not placed on the EU market, no EU deployer, output not used in the EU",
-            ["Art. 2(1)"],
-        )
+        c.step("territorial_scope", "scope.out", ["Art. 2(1)"])
 
 
 _WHOLLY_EXCLUDING: tuple[tuple[Exclusion, str], ...] = (
@@ -287,44 +287,26 @@ def _rule_exclusions(p: Profile, c: Classification) -> None:
     for exclusion, rule in _WHOLLY_EXCLUDING:
         if exclusion in p.exclusions:
             c.in_scope = False
-            c.step(rule, f"out of scope: {exclusion.value}")
+            c.step(rule, "exclusion.out", exclusion=exclusion.value)
     if Exclusion.third_country_public_authority_cooperation in p.exclusions and (
         p.organisation.country in EU_MEMBER_STATES
     ):
-        c.note(
-            "exclusions lists third_country_public_authority_cooperation but organisation.country is an EU Member "
-            "State: Art. 2(4) covers public authorities of third countries and international organisations."
-        )
+        c.note("exclusion.art_2_4_eu_country")
     if Exclusion.pre_market_research_testing in p.exclusions:
-        c.note(
-            "Art. 2(8) does not cover testing in real-world conditions, nor the system once placed on the market."
-        )
+        c.note("exclusion.art_2_8_limits")
     if Exclusion.personal_non_professional in p.exclusions:
         if p.kind is Kind.gpai_model:
-            c.note(
-                "Art. 2(10) concerns deployers of AI systems; it has no effect on a general-purpose AI model."
-            )
+            c.note("exclusion.art_2_10_model")
         elif Role.deployer.value in c.roles:
             c.roles = tuple(r for r in c.roles if r != Role.deployer.value)
             if not c.roles and p.roles:
                 c.in_scope = False
-                c.step(
-                    "art_2_10_personal_non_professional",
-                    "out of scope: purely personal, non-professional use",
-                )
+                c.step("art_2_10_personal_non_professional", "exclusion.art_2_10_out")
             else:
-                c.step(
-                    "art_2_10_personal_non_professional",
-                    "deployer obligations do not apply (purely personal use); other roles remain",
-                )
-            c.note(
-                "Art. 2(10) applies only to deployers who are natural persons acting in a purely personal capacity."
-            )
+                c.step("art_2_10_personal_non_professional", "exclusion.art_2_10_other_roles")
+            c.note("exclusion.art_2_10_natural_persons")
         else:
-            c.note(
-                "exclusions lists personal_non_professional but the profile has no deployer role: Art. 2(10) only "
-                "removes the obligations of deployers."
-            )
+            c.note("exclusion.art_2_10_no_deployer")
 
 
 def _rule_prohibited_practices(p: Profile, reg: Regime, c: Classification) -> None:
@@ -332,14 +314,13 @@ def _rule_prohibited_practices(p: Profile, reg: Regime, c: Classification) -> No
     for practice in p.prohibited_practices:
         name = f"practice.{practice.value}"
         if not reg.has(name):
-            c.note(
-                f"prohibited_practices: {practice.value} is not a prohibited practice under {reg.id} "
-                "(it was added by Reg. (EU) 2026/1744; see the ai-act-2026 regime)."
-            )
+            c.note("prohibited.not_in_regime_note", practice=practice.value, regime=reg.id)
             c.step(
                 "art_5_prohibited_practices",
-                f"{practice.value}: not a prohibition under {reg.id}",
+                "prohibited.not_in_regime",
                 ["Art. 5(1)"],
+                practice=practice.value,
+                regime=reg.id,
             )
             continue
         version = reg.param(name)
@@ -357,85 +338,79 @@ def _rule_prohibited_practices(p: Profile, reg: Regime, c: Classification) -> No
         prohibited, winner = _decide(f"Art. 5 {citation}", True, exceptions)
         if prohibited:
             c.prohibited.append((practice.value, citation, value["applies_from"]))
-            c.step("art_5_prohibited_practices", f"prohibited: {practice.value}", [citation])
-            if version.note:
-                c.note(f"{citation}: {version.note}")
+            c.step("art_5_prohibited_practices", "prohibited.prohibited", [citation], practice=practice.value)
+            note = version.note_in(c.lang)
+            if note:
+                c.note("prohibited.regime_note", citation=citation, note=note)
         elif winner is not None and winner.name == "use_only_prohibition":
             c.step(
                 "art_5_prohibited_practices",
-                f"{practice.value}: {citation} prohibits the use, and the profile has no deployer role",
+                "prohibited.use_only",
                 [citation],
+                practice=practice.value,
+                citation=citation,
             )
-            c.note(
-                f"{citation} prohibits the use (by deployers); placing the system on the market is not itself "
-                "prohibited. Such systems are high-risk under Annex III 1(a) when the profile lists that point."
-            )
+            c.note("prohibited.use_only_note", citation=citation)
         else:
             assert winner is not None
             exc_citations = list(reg.param(f"exception.{winner.name}").citations)
             c.excepted.append((practice.value, winner.name))
-            c.step("art_5_exceptions", f"{practice.value}: excepted ({winner.name})", exc_citations)
+            c.step(
+                "art_5_exceptions",
+                "prohibited.excepted",
+                exc_citations,
+                practice=practice.value,
+                exception=winner.name,
+            )
             if reg.value(f"exception.{winner.name}").get("safeguards"):
                 if Role.deployer.value in c.roles:
                     c.rbi_exception = True
-                c.note(
-                    "Real-time remote biometric identification under an Art. 5(1)(h) exception is subject to "
-                    "Art. 5(2)-(7): a fundamental rights impact assessment and registration before use, prior "
-                    "judicial or independent administrative authorisation, notification of each use, and national law "
-                    "authorising it."
-                )
+                c.note("prohibited.rbi_safeguards")
     for exc in p.prohibited_exceptions:
         if exc.value not in used_exceptions:
             excepts = reg.value(f"exception.{exc.value}")["excepts"]
-            c.note(
-                f"prohibited_exceptions: {exc.value} has no effect because prohibited_practices does not list "
-                f"{excepts}. An exception never implies an Annex III point: list it under annex_iii if it applies."
-            )
+            c.note("prohibited.unused_exception", exception=exc.value, excepts=excepts)
     if not p.prohibited_practices:
-        c.step("art_5_prohibited_practices", "no prohibited practice declared", ["Art. 5(1)"])
+        c.step("art_5_prohibited_practices", "prohibited.none", ["Art. 5(1)"])
 
 
-def _rule_annex_i(p: Profile, reg: Regime, c: Classification) -> None:
-    a = p.annex_i
+def _rule_annex_i(a: AnnexI, reg: Regime, c: Classification) -> None:
     test = list(reg.param("annex_i.safety_component_test").citations)
     if a.legislation is None:
         if a.safety_component or a.third_party_conformity_assessment:
-            c.note(
-                "annex_i: safety_component or third_party_conformity_assessment is true but legislation is not given."
-            )
+            c.note("annex_i.no_legislation")
         return
     version = reg.param(f"annex_i.{a.legislation.value}")
     entry = dict(reg.value(f"annex_i.{a.legislation.value}"))
     entry["citation"] = version.citations[0]
     entry["legislation"] = a.legislation.value
     c.annex_i = entry
-    if version.note:
-        c.note(version.note)
+    c.note_text(version.note_in(c.lang) or "")
     if a.safety_component and a.third_party_conformity_assessment:
         c.annex_i_high_risk = True
         c.step(
             "art_6_1_annex_i_high_risk",
-            f"high-risk: safety component of (or itself) a product under {entry['act']} needing third-party "
-            "conformity assessment",
+            "annex_i.high_risk",
             ["Art. 6(1)", entry["citation"], *test],
+            act=entry["act"],
         )
         if entry["section"] == "B":
-            c.section_b_only = True  # revised below if an Annex III ground also applies
+            c.section_b_only = c.annex_i_section_b = True  # revised below if an Annex III ground also applies
     else:
         missing = [
             k for k in ("safety_component", "third_party_conformity_assessment") if getattr(a, k) is not True
         ]
         c.step(
             "art_6_1_annex_i_high_risk",
-            f"not high-risk under Art. 6(1): {' and '.join(missing)} not met",
+            "annex_i.not_high_risk",
             ["Art. 6(1)", entry["citation"], *test],
+            missing=c.words["annex_i.and"].join(missing),
         )
 
 
-def _rule_annex_iii(p: Profile, reg: Regime, c: Classification) -> None:
-    if not p.annex_iii:
+def _rule_annex_iii(points: list[str], a: Article63, reg: Regime, c: Classification) -> None:
+    if not points:
         return
-    a = p.article_6_3
     conditions = [k for k in ARTICLE_6_3_CONDITIONS if getattr(a, k)]
     condition_citations = [reg.param(f"art_6_3.{k}").citations[0] for k in conditions]
     high_risk, winner = _decide(
@@ -453,31 +428,26 @@ def _rule_annex_iii(p: Profile, reg: Regime, c: Classification) -> None:
         c.derogation_conditions = conditions
         c.step(
             "art_6_3_derogation",
-            f"Annex III {', '.join(p.annex_iii)} not high-risk: {', '.join(conditions)}, no profiling",
+            "annex_iii.derogated",
             ["Art. 6(3)", *condition_citations],
+            points=", ".join(points),
+            conditions=", ".join(conditions),
         )
-        c.note(
-            "Art. 6(3) derogation: it holds only if the system poses no significant risk of harm and does not "
-            "materially influence decisions; document the assessment (Art. 6(4)) and register the system (Art. 49(2))."
-        )
+        c.note("annex_iii.derogation_note")
         return
     assert high_risk
-    c.annex_iii = list(p.annex_iii)
+    c.annex_iii = list(points)
     if a.profiling_of_natural_persons:
         c.step(
             "art_6_3_profiling_override",
-            (
-                "the Art. 6(3) conditions are overridden: "
-                if conditions
-                else "no Art. 6(3) derogation possible: "
-            )
-            + "the system profiles natural persons",
+            "annex_iii.profiling_overrides" if conditions else "annex_iii.profiling_no_derogation",
             ["Art. 6(3)", *condition_citations],
         )
     c.step(
         "annex_iii_high_risk",
-        f"high-risk: Annex III {', '.join(p.annex_iii)}",
-        ["Art. 6(2)", *(f"Annex III {pt}" for pt in p.annex_iii)],
+        "annex_iii.high_risk",
+        ["Art. 6(2)", *(f"Annex III {pt}" for pt in points)],
+        points=", ".join(points),
     )
 
 
@@ -494,15 +464,9 @@ def _rule_transparency(t: Transparency, c: Classification) -> None:
     if deep_fake or text:
         system.append("Art. 50(4)")
     if t.public_interest_text and t.human_editorial_review and not deep_fake:
-        c.step(
-            "art_50_4_public_interest_text",
-            "no disclosure: the text undergoes human review or editorial control",
-            ["Art. 50(4)"],
-        )
+        c.step("art_50_4_public_interest_text", "art_50.editorial_review", ["Art. 50(4)"])
     if t.human_editorial_review and not t.public_interest_text:
-        c.note(
-            "transparency.human_editorial_review matters only for text published to inform the public (Art. 50(4))."
-        )
+        c.note("art_50.editorial_review_unused")
     c.art50_system = system
     roles = set(c.roles)
     owed = [
@@ -516,8 +480,9 @@ def _rule_transparency(t: Transparency, c: Classification) -> None:
         rule = _TRANSPARENCY[cit]
         if cit == "Art. 50(4)" and not deep_fake:
             rule = "art_50_4_public_interest_text"
-        who = _ART_50_BY_ROLE[cit]
-        c.step(rule, f"{cit} {'owed' if cit in owed else 'not owed by this profile'} ({who}s)", [cit])
+        if not c.quiet:
+            who = c.say(f"art_50.{_ART_50_BY_ROLE[cit]}s")
+            c.step(rule, "art_50.owed" if cit in owed else "art_50.not_owed", [cit], citation=cit, who=who)
 
 
 def _rule_gpai(p: Profile, reg: Regime, c: Classification) -> None:
@@ -531,46 +496,26 @@ def _rule_gpai(p: Profile, reg: Regime, c: Classification) -> None:
     if c.gpai_presumption:
         c.step(
             "art_51_systemic_risk",
-            f"systemic risk presumed: {m.training_compute_flop:.3g} FLOP > {threshold['flop']:.0e}",
+            "gpai.presumed",
             ["Art. 51(1)(a)", "Art. 51(2)"],
+            flop=m.training_compute_flop,
+            threshold=threshold["flop"],
         )
     elif m.designated_systemic_risk:
-        c.step("art_51_systemic_risk", "systemic risk: designated by the Commission", ["Art. 51(1)(b)"])
+        c.step("art_51_systemic_risk", "gpai.designated", ["Art. 51(1)(b)"])
     else:
-        c.step(
-            "art_51_systemic_risk",
-            "no systemic risk (not designated, compute not above 10^25 FLOP)",
-            ["Art. 51(2)"],
-        )
+        c.step("art_51_systemic_risk", "gpai.no_systemic_risk", ["Art. 51(2)"])
     if p.kind is Kind.gpai_model:
         if m.open_source:
             if c.gpai_open_exempt:
-                c.step(
-                    "art_53_2_open_source_exemption",
-                    "open-source model without systemic risk: exempt from Art. 53(1)(a) and (b)",
-                    ["Art. 53(2)"],
-                )
-                c.step(
-                    "art_54_6_open_source_representative",
-                    "no authorised representative required (Art. 54(6))",
-                    ["Art. 54(6)"],
-                )
+                c.step("art_53_2_open_source_exemption", "gpai.open_source_exempt", ["Art. 53(2)"])
+                c.step("art_54_6_open_source_representative", "gpai.no_representative", ["Art. 54(6)"])
             else:
-                c.step(
-                    "art_53_2_open_source_exemption",
-                    "open-source exemption does not apply to a model with systemic risk",
-                    ["Art. 53(2)"],
-                )
+                c.step("art_53_2_open_source_exemption", "gpai.open_source_not_exempt", ["Art. 53(2)"])
         if Exclusion.free_open_source in p.exclusions:
-            c.note(
-                "Art. 2(12) concerns AI systems; open-source general-purpose AI models are governed by Art. 53(2) and "
-                "54(6) (set gpai_model.open_source)."
-            )
+            c.note("gpai.art_2_12_model")
     else:
-        c.note(
-            "gpai_system: an AI system built on a general-purpose AI model. Chapter V obligations bind the model's "
-            "provider; if you also provide the model, assess it in its own profile with kind: gpai_model."
-        )
+        c.note("gpai.system")
 
 
 def _rule_open_source_exclusion(p: Profile, c: Classification) -> None:
@@ -587,36 +532,44 @@ def _rule_open_source_exclusion(p: Profile, c: Classification) -> None:
     )
     if excluded:
         c.in_scope = False
-        c.step(
-            "art_2_12_free_open_source",
-            "out of scope: free and open-source, not high-risk, not under Art. 5 or 50",
-        )
-    else:
+        c.step("art_2_12_free_open_source", "open_source.out")
+    elif not c.quiet:
         assert winner is not None
-        c.step(
-            "art_2_12_free_open_source",
-            f"the open-source exclusion does not apply: the system falls under {winner.name.replace('_', ' ')}",
-        )
+        reason = c.say(f"open_source.reason.{winner.name}")
+        c.step("art_2_12_free_open_source", "open_source.not_applicable", reason=reason)
 
 
-def classify(p: Profile, reg: Regime, quiet: bool = False) -> Classification:
+def classify(p: Profile, reg: Regime, quiet: bool = False, lang: str = "en") -> Classification:
     """Scope, exclusions, prohibitions, high-risk grounds, transparency, GPAI and the risk class.
 
-    `quiet`: only the decisions, without trace or notes (for the what-ifs of the open questions).
+    `quiet`: only the decisions, without trace or notes (for the what-ifs of the open questions);
+    `lang`: the language of the trace and the notes.
     """
-    c = Classification(quiet=quiet)
+    c = Classification(quiet=quiet, lang=lang, words=messages()[lang])
     c.established_in_eu = _established(p, c)
     _rule_territorial_scope(p, c)
     _rule_exclusions(p, c)
     if not c.in_scope:
         c.risk_class = "out_of_scope"
         return c
-    if p.kind is not Kind.gpai_model:
-        _rule_prohibited_practices(p, reg, c)
-        _rule_annex_i(p, reg, c)
-        _rule_annex_iii(p, reg, c)
-        if c.annex_iii:
-            c.section_b_only = False
+    if p.kind is Kind.gpai_model:
+        return _classify_from_art_50(p, p.transparency, reg, c)
+    _rule_prohibited_practices(p, reg, c)
+    return _classify_from_annex_i(p, p.annex_i, p.article_6_3, reg, c)
+
+
+def _classify_from_annex_i(
+    p: Profile, annex_i: AnnexI, article_6_3: Article63, reg: Regime, c: Classification
+) -> Classification:
+    """The rules from Art. 6(1) on (high-risk, then `_classify_from_art_50`), for an AI system.
+
+    The rules before them read neither `annex_i` nor `article_6_3`, so a what-if on those keys re-runs only
+    this part, on a quiet copy of the classification (see `_reclassify_high_risk`).
+    """
+    _rule_annex_i(annex_i, reg, c)
+    _rule_annex_iii(p.annex_iii, article_6_3, reg, c)
+    if c.annex_iii:
+        c.section_b_only = False
     return _classify_from_art_50(p, p.transparency, reg, c)
 
 
@@ -632,19 +585,15 @@ def _classify_from_art_50(p: Profile, t: Transparency, reg: Regime, c: Classific
         if c.section_b_only:
             section_b = reg.param("annex_i.section_b_applicable")
             provisions = reg.value("annex_i.section_b_applicable")["provisions"]
-            c.step(
-                "art_2_2_annex_i_section_b",
-                "Annex I Section B product: only " + ", ".join(provisions) + " apply",
-                ["Art. 2(2)"],
-            )
-            c.note(
-                "Annex I Section B product: under Art. 2(2) only "
-                + ", ".join(provisions)
-                + " of the AI Act apply; the high-risk requirements reach it through the sectoral act"
-                + (f" ({section_b.note})" if section_b.note else ".")
-            )
+            listed = ", ".join(provisions)
+            c.step("art_2_2_annex_i_section_b", "annex_i.section_b", ["Art. 2(2)"], provisions=listed)
+            note = section_b.note_in(c.lang)
+            if note:
+                c.note("annex_i.section_b_note_with", provisions=listed, note=note)
+            else:
+                c.note("annex_i.section_b_note", provisions=listed)
             if c.art50_owed:
-                c.note("Art. 50 is not among the provisions Art. 2(2) applies to Annex I Section B products.")
+                c.note("annex_i.section_b_no_art_50")
                 c.art50_owed = []
     _rule_gpai(p, reg, c)
     _rule_open_source_exclusion(p, c)
@@ -822,7 +771,17 @@ def _size_among(sizes: frozenset[str]) -> Callable[[_Ctx], bool]:
     return holds
 
 
-def _owed_by(reg: Regime, lang: str, roles: tuple[str, ...], high_risk: bool) -> tuple[_Row, ...]:
+@dataclass(frozen=True, slots=True)
+class _Table:
+    """What the catalogue gives some roles (`_owed_by`): its rows, the distinct conditions they test, and
+    the plans already made, by the values of those conditions (see `_plan`)."""
+
+    rows: tuple[_Row, ...]
+    conditions: tuple[Callable[[_Ctx], bool], ...]
+    plans: dict[tuple[bool, ...], tuple[_Planned, ...]] = field(default_factory=dict)
+
+
+def _owed_by(reg: Regime, lang: str, roles: tuple[str, ...], high_risk: bool) -> _Table:
     """What each catalogue entry gives these roles, and the conditions under which it does.
 
     This depends only on the regime, the language, the roles in scope (their order fixes the order of
@@ -830,7 +789,7 @@ def _owed_by(reg: Regime, lang: str, roles: tuple[str, ...], high_risk: bool) ->
     once per combination and kept with the regime; `_plan` checks the conditions for each profile.
     """
     key = ("owed_by", lang, roles, high_risk)
-    table: tuple[_Row, ...] | None = reg.memo.get(key)
+    table: _Table | None = reg.memo.get(key)
     if table is not None:
         return table
     group_ids: dict[tuple[tuple[str, ...], frozenset[str] | None], int] = {}
@@ -873,24 +832,33 @@ def _owed_by(reg: Regime, lang: str, roles: tuple[str, ...], high_risk: bool) ->
             if sizes is not None:
                 conditions += (_size_among(sizes),)
             rows.append((group, conditions, tuple(items)))
-    table = tuple(rows)
+    table = _Table(tuple(rows), tuple(dict.fromkeys(cond for _, conds, _ in rows for cond in conds)))
     if len(reg.memo) >= _MEMO_SIZE:
         reg.memo.clear()
     reg.memo[key] = table
     return table
 
 
-def _plan(x: _Ctx, lang: str) -> list[_Planned]:
-    """The catalogue entries owed, by owner, in catalogue order: those whose `when` conditions all hold."""
-    c = x.c
-    met: dict[int, bool] = {}
-    plan: list[_Planned] = []
-    for group, conditions, items in _owed_by(x.reg, lang, c.roles, c.high_risk):
-        ok = met.get(group)
-        if ok is None:
-            ok = met[group] = all(condition(x) for condition in conditions)
-        if ok:
-            plan.extend(items)
+def _plan(x: _Ctx, lang: str) -> tuple[_Planned, ...]:
+    """The catalogue entries owed, by owner, in catalogue order: those whose `when` conditions all hold.
+
+    The plan depends only on which of the table's conditions hold, so it is kept with the table for each
+    combination of their values (the conditions are plain tests of facts, without side effects).
+    """
+    table = _owed_by(x.reg, lang, x.c.roles, x.c.high_risk)
+    held = tuple([condition(x) for condition in table.conditions])
+    plan = table.plans.get(held)
+    if plan is None:
+        truth = dict(zip(table.conditions, held, strict=True))
+        plan = tuple(
+            item
+            for _, conditions, items in table.rows
+            if all(truth[condition] for condition in conditions)
+            for item in items
+        )
+        if len(table.plans) >= _MEMO_SIZE:
+            table.plans.clear()
+        table.plans[held] = plan
     return plan
 
 
@@ -996,10 +964,21 @@ def _deadlines(x: _Ctx, built: list[_Built], lang: str, legacy_log: dict[str, st
         rule = reg.value("legacy.annex_x")
         if x.p.placed_on_market is not None and x.p.placed_on_market < rule["placed_before"]:
             add(rule["deadline"], "legacy.annex_x", [])
-    return [
-        Deadline(date=d, what="; ".join(whats), citations=cites)
-        for d, (whats, cites, _) in sorted(by_date.items())
-    ]
+    return [_deadline(d, "; ".join(whats), tuple(cites)) for d, (whats, cites, _) in sorted(by_date.items())]
+
+
+_deadlines_made: dict[tuple[date, str, tuple[str, ...]], Deadline] = {}
+
+
+def _deadline(when: date, what: str, citations: tuple[str, ...]) -> Deadline:
+    """A deadline, shared between the assessments that have the same one (see `_trace_step`)."""
+    key = (when, what, citations)
+    made = _deadlines_made.get(key)
+    if made is None:
+        if len(_deadlines_made) >= _SHARED_SIZE:
+            _deadlines_made.clear()
+        made = _deadlines_made[key] = Deadline(date=when, what=what, citations=list(citations))
+    return made
 
 
 def _penalties(x: _Ctx, built: list[_Built], lang: str) -> list[Penalty]:
@@ -1123,10 +1102,6 @@ def _new_question(field_path: str, could: list[str], lang: str) -> OpenQuestion:
     )
 
 
-def _with(p: Profile, part: str, **changes: Any) -> Profile:
-    return p.model_copy(update={part: getattr(p, part).model_copy(update=changes)})
-
-
 def _reclassify_transparency(x: _Ctx, **changes: bool) -> Classification:
     """The classification of the same profile with these transparency keys changed (quiet).
 
@@ -1137,6 +1112,24 @@ def _reclassify_transparency(x: _Ctx, **changes: bool) -> Classification:
     alt.__dict__.update(x.c.__dict__)
     alt.quiet = True
     return _classify_from_art_50(x.p, x.p.transparency.model_copy(update=changes), x.reg, alt)
+
+
+def _reclassify_high_risk(
+    x: _Ctx, annex_i: AnnexI | None = None, article_6_3: Article63 | None = None
+) -> Classification:
+    """The classification of the same AI system with these `annex_i` / `article_6_3` parts (quiet).
+
+    Exactly `classify(profile with those parts, reg, quiet=True)` without copying the profile or re-running
+    the rules before Art. 6(1) (see `_classify_from_annex_i`); `x.c` must be in scope. The facts those rules
+    decide are reset first, since some are assigned only when a rule fires.
+    """
+    p = x.p
+    alt = object.__new__(Classification)
+    alt.__dict__.update(x.c.__dict__)
+    alt.quiet = True
+    alt.annex_i, alt.annex_i_high_risk, alt.annex_i_section_b, alt.section_b_only = None, False, False, False
+    alt.annex_iii, alt.derogated, alt.derogation_conditions = [], False, []
+    return _classify_from_annex_i(p, annex_i or p.annex_i, article_6_3 or p.article_6_3, x.reg, alt)
 
 
 def _open_questions(x: _Ctx, built: list[_Built], lang: str) -> list[OpenQuestion]:
@@ -1195,7 +1188,10 @@ def _open_questions(x: _Ctx, built: list[_Built], lang: str) -> list[OpenQuestio
                         for k in ("safety_component", "third_party_conformity_assessment")
                         if getattr(p.annex_i, k) is None
                     }
-                    ask(f"annex_i.{key}", flip(_with(p, "annex_i", **others)))
+                    ask(
+                        f"annex_i.{key}",
+                        flip(_reclassify_high_risk(x, annex_i=p.annex_i.model_copy(update=others))),
+                    )
         if p.annex_iii:
             a = p.article_6_3
             if c.derogated and not a.given("profiling_of_natural_persons"):
@@ -1207,7 +1203,11 @@ def _open_questions(x: _Ctx, built: list[_Built], lang: str) -> list[OpenQuestio
                 for key in ARTICLE_6_3_CONDITIONS:
                     if not a.given(key):
                         if derogated is None:
-                            derogated = flip(_with(p, "article_6_3", **{key: True}))
+                            derogated = flip(
+                                _reclassify_high_risk(
+                                    x, article_6_3=p.article_6_3.model_copy(update={key: True})
+                                )
+                            )
                         ask(f"article_6_3.{key}", list(derogated))
         roles = set(c.roles)
         t = p.transparency
@@ -1273,66 +1273,52 @@ def _open_questions(x: _Ctx, built: list[_Built], lang: str) -> list[OpenQuestio
 def _notes(x: _Ctx, built: list[_Built], penalties: list[Penalty], legacy_log: dict[str, str]) -> None:
     reg, p, c = x.reg, x.p, x.c
     ids = {b.obligation.id for b in built}
+    lang = c.lang
+
+    def regime_note(name: str) -> None:
+        c.note_text(reg.param(name).note_in(lang) or "")
+
     if c.high_risk:
-        c.note(reg.param("interpretation.high_risk_related_duties").note or "")
+        regime_note("interpretation.high_risk_related_duties")
     if "high_risk" in legacy_log:
         c.note(
-            f"Art. 111(2): the system was placed on the market before {legacy_log['high_risk']}; its high-risk "
-            "obligations apply only on a significant change in design after that date"
-            + (
-                ", and in any case by the public-authority deadline for providers and deployers of systems intended "
-                "for public authorities."
-                if p.deployer.public_authority
-                else "."
-            )
+            "legacy.high_risk_public_authority" if p.deployer.public_authority else "legacy.high_risk",
+            date=legacy_log["high_risk"],
         )
-        legacy = reg.param("legacy.high_risk")
-        if legacy.note:
-            c.note(legacy.note)
-        c.note(reg.param("interpretation.legacy_scope").note or "")
+        regime_note("legacy.high_risk")
+        regime_note("interpretation.legacy_scope")
     if "gpai" in legacy_log:
-        c.note(
-            f"Art. 111(3): a model placed on the market before 2 Aug 2025 must comply by {legacy_log['gpai']}."
-        )
+        c.note("legacy.gpai", date=legacy_log["gpai"])
     if "art_50_2" in legacy_log:
-        c.note(
-            f"Art. 111(4): a system placed on the market before 2 Aug 2026 must mark its outputs by {legacy_log['art_50_2']}."
-        )
+        c.note("legacy.art_50_2", date=legacy_log["art_50_2"])
     if "ai_literacy" in ids:
-        note = reg.param("literacy.duty").note
-        if note:
-            c.note(note)
+        regime_note("literacy.duty")
     if c.prohibited:
         first = min(d for _, _, d in c.prohibited)
-        c.note(
-            f"Prohibited practice: placing on the market, putting into service or use is banned from {first.isoformat()}; "
-            "the other obligations listed matter only before that date or for uses outside the prohibited practice."
-        )
+        c.note("prohibited.banned_from", date=first.isoformat())
     size = p.organisation.size.value if p.organisation.size else None
     if size == "small_midcap" and reg.has("sme.union_sandbox_priority"):
-        c.note(reg.param("sme.union_sandbox_priority").note or "")
+        regime_note("sme.union_sandbox_priority")
         if reg.has("fine.lower_cap.smc"):
-            c.note(reg.param("fine.lower_cap.smc").note or "")
+            regime_note("fine.lower_cap.smc")
     if any(pen.lower_of for pen in penalties):
-        c.note(
-            "Penalties: for this organisation each fine marked with Art. 99(6) or 99(6a) is capped at the lower of the amount and the percentage of turnover; otherwise the higher applies."
-        )
+        c.note("penalties.lower_of")
     elif penalties and p.kind is not Kind.gpai_model:
-        c.note(
-            "Penalties: each cap is the higher of the amount and the percentage of worldwide annual turnover (for undertakings)."
-        )
+        c.note("penalties.higher_of")
     if p.deployer.public_authority and penalties:
-        c.note(reg.param("fine.public_authorities").note or "")
+        regime_note("fine.public_authorities")
     for version_name in {n for b in built for n in b.params}:
         v = reg.param(version_name)
         if v.confidence != "high":
             c.note(
-                f"Confidence {v.confidence}: {version_name} ({', '.join(v.citations)}) — {v.note or 'see the regime data'}"
+                "confidence.note",
+                confidence=c.say(f"confidence.{v.confidence}"),
+                param=version_name,
+                citations=", ".join(v.citations),
+                note=v.note_in(lang) or c.say("confidence.see_regime"),
             )
     if "appoint_authorised_representative" in ids or "gpai_appoint_authorised_representative" in ids:
-        c.note(
-            "The provider is established outside the Union: it must appoint an authorised representative by written mandate."
-        )
+        c.note("representative.appoint")
     c.notes[:] = [n for n in c.notes if n]
 
 
@@ -1356,7 +1342,7 @@ def assess(
         raise ValueError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
     reg = load_regime(regime)
     when = as_of or today_in_brussels()
-    c = classify(profile, reg)
+    c = classify(profile, reg, lang=lang)
     x = _Ctx(profile, reg, c)
     legacy_log: dict[str, str] = {}
     if c.in_scope:
@@ -1371,7 +1357,7 @@ def assess(
         if legacy_log:
             c.step(
                 "art_111_legacy",
-                "legacy rules applied: " + ", ".join(sorted(legacy_log)),
+                "legacy.applied",
                 sorted(
                     {
                         cit
@@ -1382,13 +1368,15 @@ def assess(
                     }
                 )
                 or ["Art. 111(2)"],
+                rules=", ".join(sorted(legacy_log)),
             )
-        c.step("classification", f"risk class: {c.risk_class}", _class_citations(c))
+        c.step("classification", "classification.risk_class", _class_citations(c), risk_class=c.risk_class)
     else:
         c.step(
             "classification",
-            "risk class: out_of_scope",
+            "classification.risk_class",
             [t for s in c.trace for t in s.citations][:3] or ["Art. 2(1)"],
+            risk_class="out_of_scope",
         )
     return Assessment(
         profile=profile.name,

@@ -48,8 +48,13 @@ class Version:
     layer: str
     what: Mapping[str, str] | None = None
     title: Mapping[str, str] | None = None
-    note: str | None = None
+    note: str | None = None  # in English; `note_in(lang)` for the assessment's language
+    note_fr: str | None = None
     amended_by: str | None = None
+
+    def note_in(self, lang: str) -> str | None:
+        """The note in `lang` (the loader requires `note_fr` with every `note`)."""
+        return self.note_fr if lang == "fr" else self.note
 
 
 @dataclass(frozen=True)
@@ -148,7 +153,9 @@ def _texts(value: object, where: str) -> Mapping[str, str] | None:
     return dict(value)
 
 
-_VERSION_KEYS = {"since", "value", "citations", "source", "confidence", "what", "title", "note", "amended_by"}
+_VERSION_KEYS = {
+    "since", "value", "citations", "source", "confidence", "what", "title", "note", "note_fr", "amended_by"
+}  # fmt: skip
 
 
 def _version(name: str, raw: object, layer: str, sources: Mapping[str, Any]) -> Version:
@@ -166,6 +173,8 @@ def _version(name: str, raw: object, layer: str, sources: Mapping[str, Any]) -> 
         raise RegimeError(f"{where}: unknown source {raw['source']!r}")
     if raw["confidence"] not in CONFIDENCE:
         raise RegimeError(f"{where}: confidence must be one of {CONFIDENCE}")
+    if (raw.get("note") is None) != (raw.get("note_fr") is None):
+        raise RegimeError(f"{where}: a note needs its French wording (note_fr), and note_fr a note")
     citations = raw["citations"]
     if not isinstance(citations, list) or not citations:
         raise RegimeError(f"{where}: every value needs at least one citation")
@@ -180,6 +189,7 @@ def _version(name: str, raw: object, layer: str, sources: Mapping[str, Any]) -> 
         what=_texts(raw.get("what"), where),
         title=_texts(raw.get("title"), where),
         note=raw.get("note"),
+        note_fr=raw.get("note_fr"),
         amended_by=raw.get("amended_by"),
     )
 

@@ -131,7 +131,13 @@ def _read(path: str) -> Any:
     from ruamel.yaml import YAML
 
     text = resources.files("aidesk.rules.questionnaire").joinpath(path).read_text(encoding="utf-8")
-    return YAML(typ="safe", pure=True).load(text)
+    # ruamel.yaml.clib's C parser with the same YAML 1.2 resolver and constructors: the same values
+    # (tests/questionnaire/test_question_bank.py compares them), read in a tenth of the time; text it
+    # cannot read goes to the pure-Python parser, whose error messages are the ones we have always shown.
+    try:
+        return YAML(typ="safe", pure=False).load(text)
+    except Exception:
+        return YAML(typ="safe", pure=True).load(text)
 
 
 def _check(bank: Bank) -> None:
