@@ -172,6 +172,27 @@ def test_keyboard_skip_link_and_the_assessment_without_javascript(browser: Any, 
         ctx.close()
 
 
+def test_the_next_steps_sector_select_with_and_without_javascript(browser: Any, server: Server) -> None:
+    for javascript in (True, False):
+        ctx = browser.new_context(
+            base_url=server.base, java_script_enabled=javascript, viewport={"width": 1200, "height": 820}
+        )
+        try:
+            page = ctx.new_page()
+            page.goto("/assess/example")
+            assert page.locator("#step-sector_tef").get_by_role("link", name="Choose a sector.").is_visible()
+            page.get_by_label("Sector", exact=True).select_option("healthcare")
+            if not javascript:  # htmx reloads the section on change; without it, the button does
+                page.get_by_role("button", name="Show the steps for this sector").click()
+            page.wait_for_url(re.compile(r"sector=healthcare"))
+            tef = page.locator("#step-sector_tef")
+            tef.get_by_role("link", name=re.compile("TEF-Health")).wait_for()
+            assert "Choose a sector." not in tef.inner_text()
+            assert page.get_by_label("Sector", exact=True).input_value() == "healthcare"
+        finally:
+            ctx.close()
+
+
 def test_small_screens_get_one_column(browser: Any, server: Server) -> None:
     ctx = browser.new_context(base_url=server.base, viewport={"width": 390, "height": 844}, is_mobile=True)
     try:

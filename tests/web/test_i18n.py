@@ -14,7 +14,7 @@ from aidesk.web import i18n
 from aidesk.web.assess import encode_profile
 
 FR_PAGES = ["/", "/law", "/law/article/5", "/law/article/4a", "/law/annex/III", "/law/recitals", "/law/amending",
-            "/assess", "/assess/example", "/directory", "/directory/aifa-ch", "/about", "/nope",
+            "/assess", "/assess/example", "/assess/example?sector=healthcare", "/directory", "/directory/aifa-ch", "/about", "/nope",
             "/assess/wizard", "/describe", "/describe?text=notre+logiciel+trie+les+CV+des+candidats", "/signin"]  # fmt: skip
 # Signed in (the inventory, a system's page, import, re-assessment, the calendar).
 FR_SIGNED_IN_PAGES = ["/inventory", "/inventory/import", "/inventory/reassess", "/inventory/calendar"]

@@ -19,6 +19,8 @@ SEEDS = [
     "/assess/example",
     "/law?version=2024",
     "/describe?text=our+chatbot+answers+customers",
+    # The next steps of a result with a sector chosen: entries, facilities and data spaces of the sector.
+    "/assess/example?sector=healthcare",
 ]
 # Signed in: the inventory and what it links to (the law and the directory are crawled above).
 SIGNED_IN_SEEDS = ["/inventory", "/inventory?lang=fr"]

@@ -2,10 +2,11 @@
 
 `aidesk.app.create_app()` (the application behind `aidesk serve`) calls `install(app)`, which adds
 - the routers (`routers`, each with the prefix `/api/v1`): the stateless endpoints (`public`: assess,
-  regime diff, regimes, law, search, ask, directory), the documents the Act asks for (`documents`:
-  for a profile, or for a system of the register), the register (`register`: systems, assessment
-  records, diffs, re-assessment, deadlines, import and export) and accounts (`accounts`: login, logout,
-  CSRF, API tokens, members, audit log, first-run setup);
+  regime diff, regimes, law, search, ask, directory; `compute`: the training-compute planner), the
+  documents the Act asks for (`documents`: for a profile, or for a system of the register), the
+  register (`register`: systems, assessment records, diffs, re-assessment, deadlines, import and
+  export) and accounts (`accounts`: login, logout, CSRF, API tokens, members, audit log, first-run
+  setup);
 - errors as RFC 9457 problem+json (`aidesk.api.problems`), body size limits;
 - `GET /readyz` (the database answers and its schema is up to date);
 - the API's state on `app.state` (settings, the database opened on first use, the signing key).
@@ -26,10 +27,11 @@ API_PREFIX = "/api/v1"
 
 
 def _routers() -> list[APIRouter]:
-    from aidesk.api import accounts, documents, public, register
+    from aidesk.api import accounts, compute, documents, public, register
 
     return [
         public.router,
+        compute.router,
         documents.public_router,
         register.router,
         documents.router,
@@ -47,7 +49,7 @@ def __getattr__(name: str) -> Any:
 def install(app: FastAPI, database: Any = None) -> None:
     """Add the HTTP API to `app` (before the web desk, whose error pages defer to the API's handlers
     under /api/). `database`: an `aidesk.inventory.db.Database` to use instead of the configured one."""
-    from aidesk.api import accounts, documents, health, public, register
+    from aidesk.api import accounts, compute, documents, health, public, register
     from aidesk.api.problems import GuardMiddleware, install_handlers
     from aidesk.api.state import attach
 
@@ -60,6 +62,7 @@ def install(app: FastAPI, database: Any = None) -> None:
 
     app.add_middleware(GuardMiddleware, limit_for=limit_for)
     app.include_router(public.router, prefix=API_PREFIX)
+    app.include_router(compute.router, prefix=API_PREFIX)
     app.include_router(documents.public_router, prefix=API_PREFIX)
     app.include_router(register.router, prefix=API_PREFIX)
     app.include_router(documents.router, prefix=API_PREFIX)

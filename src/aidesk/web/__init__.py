@@ -52,7 +52,7 @@ def _features() -> dict[str, bool]:
 def install(app: FastAPI) -> None:
     from fastapi import APIRouter
 
-    from aidesk.web import assess, describe, desk, directory, documents, home, inventory, law, wizard
+    from aidesk.web import assess, compute, describe, desk, directory, documents, home, inventory, law, wizard
 
     static = resources.files("aidesk.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
@@ -77,6 +77,7 @@ def install(app: FastAPI) -> None:
     router.include_router(assess.router)
     router.include_router(describe.router)
     router.include_router(inventory.router)
+    router.include_router(compute.router)  # before the directory's /directory/{entry_id}
     router.include_router(directory.router)
     if features["desk_enabled"]:
         router.include_router(desk.router)

@@ -19,11 +19,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData, UploadFile
 
+from aidesk.directory import service as directory_service
 from aidesk.law.corpus import load_corpus
 from aidesk.rules import DEFAULT_REGIME, assess, example_profile
 from aidesk.rules.model import Assessment
 from aidesk.rules.profile import Problem, Profile, ProfileError, parse_text, profile_from_data
-from aidesk.web import labels
+from aidesk.web import labels, next_steps
+from aidesk.web.directory import data_dir
 from aidesk.web.i18n import N_, gettext
 from aidesk.web.render import lang_of, page, wants_json
 from aidesk.web.svg import timeline
@@ -469,6 +471,24 @@ def _result_page(
         profile, result, lang, stateless_href(token, regime if regime != DEFAULT_REGIME else None, as_of_text)
     )
     data["documents"] = documents
+    edit_href = "/assess/edit?" + _query({"p": token})
+    data["next_steps"], steps_view, sector_problem = next_steps.build(
+        profile,
+        result,
+        lang=lang,
+        sector=request.query_params.get("sector"),
+        directory=directory_service.load(data_dir(request)),
+        edit_href=edit_href,
+    )
+    if sector_problem:
+        data["problem"] = sector_problem
+    if example is None:
+        sector_form = {
+            "action": "/assess/result",
+            "fields": {"p": token, "regime": regime if regime != DEFAULT_REGIME else "", "as_of": as_of_text},
+        }
+    else:
+        sector_form = {"action": "/assess/example", "fields": {}}
     view = {
         "a": result,
         "class_label": labels.RISK_CLASSES[result.risk_class],
@@ -491,7 +511,8 @@ def _result_page(
         "kind_label": labels.KINDS.get(profile.kind.value, profile.kind.value),
         "roles": [labels.ROLES.get(r.value, r.value) for r in profile.roles],
         "example": example,
-        "edit_href": "/assess/edit?" + _query({"p": token}),
+        "edit_href": edit_href,
+        "next_steps": {**steps_view, "form": sector_form, "problem": sector_problem},
         "other_regime_href": "/assess/result?"
         + _query(
             {
@@ -507,7 +528,8 @@ def _result_page(
         "other_regime_title": _regime_title(COMPARE_FROM if regime != COMPARE_FROM else COMPARE_TO, lang),
     }
     title = f"{result.profile} — {gettext(lang, labels.RISK_CLASSES[result.risk_class])}"
-    return page(request, "assess_result.html", data, extra={"v": view}, title=title)
+    status = 422 if sector_problem else 200
+    return page(request, "assess_result.html", data, extra={"v": view}, title=title, status_code=status)
 
 
 def _save_form(request: Request, token: str, regime: str, as_of: str | None) -> dict[str, Any]:

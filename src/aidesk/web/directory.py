@@ -88,7 +88,7 @@ def directory_page(
     page_arg = request.query_params.get("page")
     if page_arg is not None:
         page_number = int(page_arg) if page_arg.isdigit() and int(page_arg) > 0 else 1
-    d = service.load(_data_dir(request))
+    d = service.load(data_dir(request))
     problem = None
     try:
         hits = d.search(
@@ -150,7 +150,7 @@ def directory_page(
 @router.get("/directory/{entry_id}", name="directory_entry")
 def entry_page(request: Request, entry_id: str) -> Response:
     lang = lang_of(request)
-    d = service.load(_data_dir(request))
+    d = service.load(data_dir(request))
     e = d.get(entry_id)
     if e is None:
         raise HTTPException(404, f"no directory entry {entry_id!r}")
@@ -172,6 +172,7 @@ def entry_page(request: Request, entry_id: str) -> Response:
     return page(request, "directory_entry.html", data, extra=extra, title=e.name)
 
 
-def _data_dir(request: Request) -> Any:
+def data_dir(request: Request) -> Any:
+    """The data dir the app was configured with (where directory imports are kept)."""
     settings = getattr(request.app.state, "settings", None)
     return getattr(settings, "data_dir", None)
