@@ -11,7 +11,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 from aidesk.directory.schema import Entry
 from aidesk.inventory.models import LifecycleStatus
 
-_EXAMPLE_PROFILE: dict[str, Any] = {
+# The example shown in the OpenAPI document wherever a profile is expected.
+EXAMPLE_PROFILE: dict[str, Any] = {
     "name": "CV screening assistant",
     "kind": "ai_system",
     "organisation": {"name": "Acme Recrutement SAS", "country": "FR", "size": "small"},
@@ -61,7 +62,7 @@ class _In(BaseModel):
 class SystemIn(_In):
     model_config = ConfigDict(
         extra="forbid",
-        json_schema_extra={"example": {"profile": _EXAMPLE_PROFILE, "owner": "HR tech team", "tags": ["hr"]}},
+        json_schema_extra={"example": {"profile": EXAMPLE_PROFILE, "owner": "HR tech team", "tags": ["hr"]}},
     )
 
     profile: ProfileDoc = Field(description="An AI system profile, schema aidesk/profile/v1 (SPEC §1).")

@@ -14,6 +14,7 @@ from pydantic import BeforeValidator
 
 from aidesk.api.body import read_document
 from aidesk.api.models import (
+    EXAMPLE_PROFILE,
     AskIn,
     AskOut,
     ChangeOut,
@@ -39,17 +40,7 @@ router = APIRouter(dependencies=[PublicAccess], responses=problem_responses(401,
 PROFILE_REF = "#/components/schemas/profile.Profile"
 _PROFILE_CONTENT = {
     "schema": {"$ref": PROFILE_REF},
-    "example": {
-        "name": "CV screening assistant",
-        "kind": "ai_system",
-        "organisation": {"name": "Acme Recrutement SAS", "country": "FR", "size": "small"},
-        "roles": ["provider"],
-        "location": {"established_in_eu": True, "placed_on_eu_market": True, "output_used_in_eu": True},
-        "placed_on_market": "2028-01-15",
-        "annex_iii": ["4(a)"],
-        "article_6_3": {"profiling_of_natural_persons": True},
-        "transparency": {"interacts_with_natural_persons": True},
-    },
+    "example": EXAMPLE_PROFILE,
 }
 PROFILE_BODY: dict[str, Any] = {
     "requestBody": {
