@@ -11,6 +11,7 @@ from __future__ import annotations
 import hmac
 import os
 import secrets
+import sys
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -90,9 +91,13 @@ def first_run_message(settings: Settings | None = None, *, base_url: str | None 
         db.dispose()
     token = ensure_setup_token(settings)
     where = base_url.rstrip("/") if base_url else "http://HOST:PORT"
+    # Name the running executable, so the command works from a venv that is not on PATH (`make run`).
+    executable = Path(sys.argv[0]).resolve() if sys.argv and sys.argv[0].endswith("aidesk") else None
+    aidesk = str(executable) if executable is not None else "aidesk"
     return (
         "No user yet: create the first admin, either\n"
-        "  - now, in another terminal:  aidesk users create you@example.org --org your-org "
+        f"  - in the browser:  {where}/signin (with the setup token below)\n"
+        f"  - now, in another terminal:  {aidesk} users create you@example.org --org your-org "
         '--org-name "Your organisation"\n'
         f"  - or through the API:  POST {where}/api/v1/setup with "
         f'{{"setup_token": "{token}", "organisation": "…", "email": "…", "password": "…"}}\n'
