@@ -189,3 +189,32 @@ def test_military_exclusion_beats_everything(p: Profile) -> None:
     excluded = p.model_copy(update={"exclusions": [Exclusion.military_defence_national_security]})
     a = assess(excluded, "ai-act-2026", date(2027, 1, 1))
     assert a.risk_class == "out_of_scope" and a.obligations == [] and a.penalties == []
+
+
+_ART_50_KEYS = (
+    "interacts_with_natural_persons",
+    "generates_synthetic_content",
+    "emotion_recognition",
+    "biometric_categorisation",
+    "deep_fake",
+    "public_interest_text",
+)
+
+
+@given(profiles())
+def test_an_open_transparency_question_says_what_answering_yes_really_does(p: Profile) -> None:
+    # Art. 50(1)-(4): the engine answers these open questions without re-running the rules; check
+    # its claim against a real assessment of the profile with the key set to true.
+    before = assess(p)
+    for question in before.open_questions:
+        part, _, key = question.field.partition(".")
+        if part != "transparency" or key not in _ART_50_KEYS:
+            continue
+        after = assess(p.model_copy(update={"transparency": p.transparency.model_copy(update={key: True})}))
+        changed = (after.risk_class, after.transparency_obligations) != (
+            before.risk_class,
+            before.transparency_obligations,
+        )
+        assert changed, question.field
+        expected = [after.risk_class] if after.risk_class != before.risk_class else []
+        assert question.could_change_to == expected, question.field

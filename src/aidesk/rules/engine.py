@@ -88,6 +88,14 @@ _TRANSPARENCY = {
     "Art. 50(3)": "art_50_3_information",
     "Art. 50(4)": "art_50_4_deep_fake",
 }
+_ART_50_OF_KEY = {  # the paragraph a transparency key adds when true (see `_rule_transparency`)
+    "interacts_with_natural_persons": "Art. 50(1)",
+    "generates_synthetic_content": "Art. 50(2)",
+    "emotion_recognition": "Art. 50(3)",
+    "biometric_categorisation": "Art. 50(3)",
+    "deep_fake": "Art. 50(4)",
+    "public_interest_text": "Art. 50(4)",  # unless there is human editorial review
+}
 _PROVIDER_LIKE = (Role.provider.value, Role.product_manufacturer.value)
 _ART_50_BY_ROLE = {
     "Art. 50(1)": "provider",
@@ -452,6 +460,7 @@ def _rule_annex_iii(points: list[str], a: Article63, reg: Regime, c: Classificat
 
 
 def _rule_transparency(t: Transparency, c: Classification) -> None:
+    # The open questions rely on each key adding one paragraph (`_ART_50_OF_KEY`): keep them in step.
     system: list[str] = []
     if t.interacts_with_natural_persons:
         system.append("Art. 50(1)")
@@ -1181,17 +1190,21 @@ def _open_questions(x: _Ctx, built: list[_Built], lang: str) -> list[OpenQuestio
         if below_high and p.annex_i.legislation is None and not p.annex_i.given("legislation"):
             ask("annex_i.legislation", ["high_risk"])
         if p.annex_i.legislation is not None and not c.annex_i_high_risk:
-            for key in ("safety_component", "third_party_conformity_assessment"):
-                if getattr(p.annex_i, key) is None:
-                    others = {
-                        k: True
-                        for k in ("safety_component", "third_party_conformity_assessment")
-                        if getattr(p.annex_i, k) is None
-                    }
-                    ask(
-                        f"annex_i.{key}",
-                        flip(_reclassify_high_risk(x, annex_i=p.annex_i.model_copy(update=others))),
-                    )
+            # The what-if answers every open Annex I key "yes". Only Art. 6(1) can change: if it then holds,
+            # the class becomes high-risk unless it is already prohibited or high-risk (precedence; Art. 6(1)
+            # also keeps the system out of the Art. 2(12) exclusion); if not, every decision is as it is now.
+            a1 = p.annex_i
+            if a1.safety_component is None or a1.third_party_conformity_assessment is None:
+                annex_i_could = (
+                    ["high_risk"]
+                    if below_high
+                    and a1.safety_component is not False
+                    and a1.third_party_conformity_assessment is not False
+                    else []
+                )
+                for key in ("safety_component", "third_party_conformity_assessment"):
+                    if getattr(a1, key) is None:
+                        ask(f"annex_i.{key}", list(annex_i_could))
         if p.annex_iii:
             a = p.article_6_3
             if c.derogated and not a.given("profiling_of_natural_persons"):
@@ -1222,13 +1235,18 @@ def _open_questions(x: _Ctx, built: list[_Built], lang: str) -> list[OpenQuestio
                     flip(_reclassify_transparency(x, human_editorial_review=True)),
                 )
         if not c.section_b_only:
-            owed = set(c.art50_owed)
+            # Answering one of these keys "yes" (it is false now) only adds its Art. 50 paragraph to the system's
+            # (`_rule_transparency`), owed since the key's role is in scope; nothing else before the class reads
+            # them, and Art. 2(12) cannot newly exclude a system that gains a paragraph. So the question is open
+            # when that paragraph is not owed yet, and it could then make a minimal-risk system transparency.
+            owed = c.art50_owed  # as `_rule_transparency` made it (not cleared: not Section B only)
             for key in keys:
                 if t.given(key) or getattr(t, key):
                     continue
-                alt = _reclassify_transparency(x, **{key: True})
-                if set(alt.art50_owed) != owed:
-                    ask(f"transparency.{key}", [alt.risk_class] if alt.risk_class != cls else [])
+                if key == "public_interest_text" and t.human_editorial_review:
+                    continue  # Art. 50(4) text only without human editorial review
+                if _ART_50_OF_KEY[key] not in owed:
+                    ask(f"transparency.{key}", ["transparency"] if cls == "minimal" else [])
         if "deployer" in roles and any(pt != "2" for pt in c.annex_iii):
             d = p.deployer
             fria = _fria(x)
