@@ -384,6 +384,18 @@ def _member(request: Request) -> Actor | None:
     return current_actor(request)
 
 
+async def _signed_in_form(request: Request) -> tuple[Actor, FormData] | Response:
+    """A form post by a signed-in member with a valid CSRF token: the member and the form, or the
+    response that ends the request (sign-in redirect, or the expired-form page)."""
+    actor = _member(request)
+    if actor is None:
+        return _signin_redirect(request)
+    form = await request.form()
+    if not _check_csrf(request, form):
+        return _csrf_failed(request)
+    return actor, form
+
+
 @router.get("/inventory", name="inventory")
 def inventory_page(
     request: Request, risk_class: str = "", role: str = "", tag: str = "", q: str = "", offset: int = 0
@@ -611,12 +623,10 @@ def system_document(request: Request, system_id: int, name: str) -> Response:
 async def system_assess(request: Request, system_id: int) -> Response:
     from aidesk.inventory import assessments
 
-    actor = _member(request)
-    if actor is None:
-        return _signin_redirect(request)
-    form = await request.form()
-    if not _check_csrf(request, form):
-        return _csrf_failed(request)
+    signed = await _signed_in_form(request)
+    if isinstance(signed, Response):
+        return signed
+    actor, form = signed
     regime = _regime(form.get("regime"))
     try:
         with _session(request, write=True) as s:
@@ -639,12 +649,10 @@ async def save_result(request: Request) -> Response:
     from aidesk.web.assess import FormProblem, _as_of, decode_profile
     from aidesk.web.assess import _regime as regime_of
 
-    actor = _member(request)
-    if actor is None:
-        return _signin_redirect(request)
-    form = await request.form()
-    if not _check_csrf(request, form):
-        return _csrf_failed(request)
+    signed = await _signed_in_form(request)
+    if isinstance(signed, Response):
+        return signed
+    actor, form = signed
     fields = {k: v for k, v in form.items() if isinstance(v, str)}
     try:
         regime = regime_of(fields.get("regime", ""))
@@ -740,13 +748,11 @@ async def import_submit(request: Request) -> Response:
 
     from aidesk.inventory import assessments, exchange
 
-    actor = _member(request)
-    if actor is None:
-        return _signin_redirect(request)
+    signed = await _signed_in_form(request)
+    if isinstance(signed, Response):
+        return signed
+    actor, form = signed
     limit = state_of(request).config.max_import_bytes
-    form = await request.form()
-    if not _check_csrf(request, form):
-        return _csrf_failed(request)
     upload = form.get("file")
     if not isinstance(upload, UploadFile) or not upload.filename:
         return _import_page(request, error=N_("Choose a file to import."), status_code=422)
@@ -842,12 +848,10 @@ def _reassess_page(request: Request, report: dict[str, Any] | None, status_code:
 async def reassess_submit(request: Request) -> Response:
     from aidesk.inventory import reassess
 
-    actor = _member(request)
-    if actor is None:
-        return _signin_redirect(request)
-    form = await request.form()
-    if not _check_csrf(request, form):
-        return _csrf_failed(request)
+    signed = await _signed_in_form(request)
+    if isinstance(signed, Response):
+        return signed
+    actor, form = signed
     regime = _regime(form.get("regime"))
     try:
         with _session(request, write=True) as s:
@@ -891,12 +895,10 @@ async def calendar_token(request: Request) -> Response:
     """A read-only API token for a calendar application, shown once in the subscription address."""
     from aidesk.inventory import tokens
 
-    actor = _member(request)
-    if actor is None:
-        return _signin_redirect(request)
-    form = await request.form()
-    if not _check_csrf(request, form):
-        return _csrf_failed(request)
+    signed = await _signed_in_form(request)
+    if isinstance(signed, Response):
+        return signed
+    actor, _ = signed
     try:
         with _session(request, write=True) as s:
             created = tokens.create_token(s, actor, CALENDAR_TOKEN_NAME, ["read"])
