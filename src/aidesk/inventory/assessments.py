@@ -199,23 +199,6 @@ class RecordDiff:
         }
 
 
-def _obligations(result: Mapping[str, Any]) -> dict[tuple[str, str], str | None]:
-    out: dict[tuple[str, str], str | None] = {}
-    for ob in result.get("obligations") or []:
-        if isinstance(ob, Mapping):
-            applies = ob.get("applies_from")
-            out[(str(ob.get("id")), str(ob.get("role")))] = None if applies is None else str(applies)
-    return out
-
-
-def _deadlines(result: Mapping[str, Any]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for d in result.get("deadlines") or []:
-        if isinstance(d, Mapping) and d.get("date"):
-            out[f"{d['date']}: {d.get('what', '')}"] = str(d["date"])
-    return out
-
-
 def diff_results(
     old: Mapping[str, Any] | None,
     new: Mapping[str, Any],
@@ -225,27 +208,41 @@ def diff_results(
     old_record_id: int | None,
     new_record_id: int,
 ) -> RecordDiff:
-    old = old or {}
-    diff = RecordDiff(
+    """Compare two assessment results as records keep them (`aidesk.rules.compare`). Listed: class,
+    obligations added or removed or applying from another date, deadlines by date and what happens on
+    it; not listed: grounds, citations, penalties (the records themselves have them)."""
+    from aidesk.rules.compare import compare
+
+    c = compare(old, new)
+    return RecordDiff(
         system_id=system_id,
         system_name=system_name,
         old_record_id=old_record_id,
         new_record_id=new_record_id,
-        regime_version=(old.get("regime_version"), str(new.get("regime_version"))),
-        risk_class=(old.get("risk_class"), str(new.get("risk_class"))),
+        regime_version=(c.regime_version.before, str(c.regime_version.after)),
+        risk_class=(c.risk_class.before, str(c.risk_class.after)),
+        obligations_added=[f"{o.id} ({o.role})" for o in c.obligations_added],
+        obligations_removed=[f"{o.id} ({o.role})" for o in c.obligations_removed],
+        obligations_changed=[
+            ObligationChange(
+                id=m.after.id,
+                role=m.after.role,
+                applies_from=(_iso(m.before.applies_from), _iso(m.after.applies_from)),
+            )
+            for m in c.obligations_moved
+        ],
+        deadlines_added=_deadline_lines([*c.deadlines_added, *(r.after for r in c.deadlines_reworded)]),
+        deadlines_removed=_deadline_lines([*c.deadlines_removed, *(r.before for r in c.deadlines_reworded)]),
     )
-    before, after = _obligations(old), _obligations(new)
-    diff.obligations_added = [f"{i} ({r})" for (i, r) in after if (i, r) not in before]
-    diff.obligations_removed = [f"{i} ({r})" for (i, r) in before if (i, r) not in after]
-    diff.obligations_changed = [
-        ObligationChange(id=i, role=r, applies_from=(before[(i, r)], after[(i, r)]))
-        for (i, r) in after
-        if (i, r) in before and before[(i, r)] != after[(i, r)]
-    ]
-    d_before, d_after = _deadlines(old), _deadlines(new)
-    diff.deadlines_added = [k for k in d_after if k not in d_before]
-    diff.deadlines_removed = [k for k in d_before if k not in d_after]
-    return diff
+
+
+def _deadline_lines(entries: list[Any]) -> list[str]:
+    """Each deadline as "YYYY-MM-DD: what", by date."""
+    return [f"{d.date.isoformat()}: {d.what}" for d in sorted(entries, key=lambda d: d.date)]
+
+
+def _iso(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()
 
 
 def diff_records(session: Session, actor: Actor, old_id: int, new_id: int) -> RecordDiff:

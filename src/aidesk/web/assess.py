@@ -363,55 +363,39 @@ def assess_example(request: Request) -> Response:
 
 
 def _diff(old: Assessment, new: Assessment) -> dict[str, Any]:
-    """What the AI Omnibus changed for this system: class, grounds, obligations, dates."""
+    """What the AI Omnibus changed for this system (`aidesk.rules.compare`): class, grounds, obligations,
+    dates. Penalties and the GPAI flags are not listed (the result page shows them); an obligation whose
+    date moved is listed once, with its new citations; a date that stays but is now for something else
+    is not listed."""
+    from aidesk.rules.compare import compare
 
-    def key(o: Any) -> tuple[str, str]:
-        return (o.id, o.role)
-
-    before = {key(o): o for o in old.obligations}
-    after = {key(o): o for o in new.obligations}
-    grounds_old = old.prohibited_practices + old.high_risk_grounds + old.transparency_obligations
-    grounds_new = new.prohibited_practices + new.high_risk_grounds + new.transparency_obligations
-    old_dates = {d.date: d for d in old.deadlines}
-    new_dates = {d.date: d for d in new.deadlines}
+    c = compare(old, new)
+    grounds = c.grounds
     out: dict[str, Any] = {
-        "from": old.regime_version,
-        "to": new.regime_version,
+        "from": c.regime_version.before,
+        "to": c.regime_version.after,
         "risk_class": {
-            "from": old.risk_class,
-            "to": new.risk_class,
-            "changed": old.risk_class != new.risk_class,
+            "from": c.risk_class.before,
+            "to": c.risk_class.after,
+            "changed": c.risk_class.changed,
         },
-        "grounds_added": [g for g in grounds_new if g not in grounds_old],
-        "grounds_removed": [g for g in grounds_old if g not in grounds_new],
-        "obligations_added": [_obligation(o) for k, o in after.items() if k not in before],
-        "obligations_removed": [_obligation(o) for k, o in before.items() if k not in after],
+        "grounds_added": list(grounds.added),
+        "grounds_removed": list(grounds.removed),
+        "obligations_added": [_obligation(o) for o in c.obligations_added],
+        "obligations_removed": [_obligation(o) for o in c.obligations_removed],
         "obligations_moved": [
-            {**_obligation(o), "from": before[k].applies_from, "to": o.applies_from}
-            for k, o in after.items()
-            if k in before and before[k].applies_from != o.applies_from
+            {**_obligation(m.after), "from": m.before.applies_from, "to": m.after.applies_from}
+            for m in c.obligations_moved
         ],
         "obligations_recited": [
-            {**_obligation(o), "citations_before": before[k].citations}
-            for k, o in after.items()
-            if k in before and before[k].citations != o.citations and before[k].applies_from == o.applies_from
+            {**_obligation(r.after), "citations_before": list(r.before.citations)}
+            for r in c.obligations_recited
+            if r.before.applies_from == r.after.applies_from
         ],
-        "deadlines_added": [_deadline(d) for day, d in sorted(new_dates.items()) if day not in old_dates],
-        "deadlines_removed": [_deadline(d) for day, d in sorted(old_dates.items()) if day not in new_dates],
+        "deadlines_added": [_deadline(d) for d in c.deadlines_added],
+        "deadlines_removed": [_deadline(d) for d in c.deadlines_removed],
     }
-    out["changed"] = any(
-        out[k]
-        for k in (
-            "grounds_added",
-            "grounds_removed",
-            "obligations_added",
-            "obligations_removed",
-            "obligations_moved",
-            "obligations_recited",
-            "deadlines_added",
-            "deadlines_removed",
-        )
-    ) or bool(out["risk_class"]["changed"])
+    out["changed"] = c.risk_class.changed or any(v for v in out.values() if isinstance(v, list))
     return out
 
 
