@@ -9,8 +9,10 @@ Usage: python benchmarks/search_eval.py [QUESTIONS_YAML] [--set dev|heldout|both
                                         [--verbose] [--json]
 Sets: `dev` = ../shared/devsets/questions.yaml (relative to the repository root, the default),
 `heldout` = tests/desk/heldout_questions.yaml (written without reading the dev questions; the
-method is developed on it), `both` = one after the other. `--hybrid-only` skips the BM25-only
-and baseline systems (quick checks while developing).
+method is developed on it), `both` = one after the other. Systems: aidesk's hybrid search; the
+same without the question bank (`aidesk.desk.question_bank`), to show what the bank adds;
+BM25 alone (with the bank's questions, as with `AIDESK_EMBED_MODEL=off`); the baseline.
+`--hybrid-only` skips all but the first (quick checks while developing).
 """
 
 from __future__ import annotations
@@ -124,6 +126,10 @@ def _systems(argv: list[str]) -> dict[str, Any]:
     systems["aidesk (hybrid)"] = lambda q: [h.ref for h in hybrid.search(q["q"], limit=10).results]
     if "--hybrid-only" in argv:
         return systems
+    no_bank = DeskIndex.build(questions=())
+    systems["aidesk (hybrid, no question bank)"] = lambda q: [
+        h.ref for h in no_bank.search(q["q"], limit=10).results
+    ]
     lexical = DeskIndex.build(dense=False)
     systems["aidesk (BM25 only)"] = lambda q: [h.ref for h in lexical.search(q["q"], limit=10).results]
     baselines = {"en": ArticleBM25("en"), "fr": ArticleBM25("fr")}
@@ -144,13 +150,13 @@ def _report(path: Path, systems: dict[str, Any]) -> dict[str, Any]:
 
 def _print(report: dict[str, Any], verbose: bool) -> None:
     print(f"{report['n']} questions from {report['questions']}\n")
-    header = f"{'system':32} {'set':4} {'recall@5':>9} {'found@5':>9} {'MRR@10':>7} {'top1':>7} {'top5':>7}"
+    header = f"{'system':34} {'set':4} {'recall@5':>9} {'found@5':>9} {'MRR@10':>7} {'top1':>7} {'top5':>7}"
     print(header)
     print("-" * len(header))
     for name, result in report["systems"].items():
         for key in ("all", "en", "fr"):
             r = result[key]
-            print(f"{name if key == 'all' else '':32} {key:4} {r['recall@5']:9.3f} {r['found@5']:>9} "
+            print(f"{name if key == 'all' else '':34} {key:4} {r['recall@5']:9.3f} {r['found@5']:>9} "
                   f"{r['MRR@10']:7.3f} {r['primary@1']:>7} {r['primary@5']:>7}")  # fmt: skip
     if verbose:
         for name, result in report["systems"].items():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from aidesk.desk.search import MAX_QUERY_CHARS, DeskIndex, QueryError
@@ -146,3 +147,12 @@ def test_language_guess_and_glossary() -> None:
     assert glossary_terms("a foundation model", ["en"]) == ["general-purpose AI model"]
     assert any("hypertrucage" in t for t in glossary_terms("un deepfake", ["fr"]))
     assert glossary_terms("robotics", ["en"]) == []  # whole words only
+
+
+def test_a_query_searched_twice_is_embedded_once(index: DeskIndex) -> None:
+    index.forget_queries()
+    first = index.query_vector("who keeps the logs of a high-risk AI system?")
+    assert index.query_vector("who keeps the logs of a high-risk AI system?") is first
+    index.forget_queries()
+    again = index.query_vector("who keeps the logs of a high-risk AI system?")
+    assert again is not first and first is not None and np.allclose(first, again, atol=1e-4)

@@ -7,7 +7,9 @@ answer a question, in English or French, offline.
 - `aidesk.desk.ask.ask(question, lang, version)` → `Answer`: an extractive, cited answer, with
   optional generation grounded in the retrieved passages (`AIDESK_LLM_URL`).
 
-Modules: `units` (what is indexed), `guidance` (the non-binding collection), `text` (tokens,
-language, glossary), `dense` (embeddings), `refs` (direct references), `metrics` (evaluation).
+Modules: `units` (what is indexed), `guidance` (the non-binding collection), `question_bank`
+(what people ask that each provision answers), `text` (tokens, language, glossary), `dense`
+(embeddings, engine threads), `links` (cross-references), `refs` (direct references),
+`metrics` (evaluation).
 Heavy work happens on first use, never at import.
 """

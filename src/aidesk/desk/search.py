@@ -9,6 +9,10 @@ How a query is answered:
    all units, over whole articles/recitals/annexes and over article and annex headings; and
    cosine similarity of multilingual-e5 embeddings over the units of both languages — which
    is what lets a French question find an English-only provision and the other way round.
+   The question bank (`aidesk.desk.question_bank`: what people ask that each provision
+   answers, EN and FR) is ranked the same two ways, and a matching question counts for the
+   provision it is filed under. The recitals are also ranked on their own (e5 and BM25), so
+   that the recital that explains a rule can still be found next to it.
 3. Each ranker's list is read as a list of groups — article, recital or annex — in order of
    first appearance, so the EN and FR units of one provision and the paragraphs of one
    article count once; the groups are fused by weighted reciprocal rank (RRF), recitals after
@@ -18,6 +22,9 @@ How a query is answered:
    cross-reference (`aidesk.desk.links`: Art. 11 → Annex IV, Art. 43 → Annexes VI and VII),
    so an answer the law states in two places that point to each other surfaces as a whole.
 
+Fusion is array arithmetic over integer ids of units, citations and groups (a few hundred
+microseconds); the query embedding is most of a query's time (`aidesk.desk.dense`).
+
 Guidance paragraphs form a second collection ranked the same way and reported separately,
 labelled as non-binding. If the embedding model cannot be loaded, ranking uses BM25 alone and
 `SearchResult.warnings` says so.
@@ -25,20 +32,30 @@ labelled as non-binding. If the embedding model cannot be loaded, ranking uses B
 
 from __future__ import annotations
 
+import functools
+import itertools
 import os
 import re
 import threading
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections import OrderedDict, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from aidesk.desk.dense import DenseUnavailable, Embedder, load_embedder, passage_matrix
+from aidesk.desk.dense import (
+    DenseUnavailable,
+    Embedder,
+    load_embedder,
+    passage_matrix,
+    query_key,
+    stored_matrix,
+)
 from aidesk.desk.guidance import DOCS_BY_KEY, guidance_units, load_paragraphs
 from aidesk.desk.links import cross_references
+from aidesk.desk.question_bank import Question, bank_questions, question_cache_path, read_shipped
 from aidesk.desk.refs import find_references
 from aidesk.desk.text import analyzer, glossary_terms, guess_lang
 from aidesk.desk.units import GUIDANCE, LAW, LawTexts, Unit, all_law_units, law_texts
@@ -50,16 +67,25 @@ MAX_LIMIT = 100
 # each list count: the rankers rarely agree beyond their first few groups.
 RRF_K = 5
 # How deep each ranker's list of units is read before fusion.
-DEPTH = 300
+DEPTH = 100
 # The rankers fused: (method, grain, weight). Grains: "all" units (articles, paragraphs, points,
 # recitals, annexes and their points), "whole" articles/recitals/annexes only, "title" the
-# headings of articles and annexes alone. Dense similarity is the strongest single signal
-# across languages, hence its weight.
+# headings of articles and annexes alone, "questions" the question bank (`question_bank`: what
+# people ask that each provision answers), whose matches credit the provision the question is
+# filed under, and "recital" the recitals alone (recitals are rarely the first answer but often
+# the second: their own rankers keep the best of them in view next to the rules they explain).
+# Dense similarity is the strongest single signal across languages, hence its weight; a match
+# with a question of the bank, strongest of all. Weights chosen on the held-out set
+# (tests/desk/heldout_questions.yaml), checked on the dev set (docs/benchmarks.md).
 RANKERS: tuple[tuple[str, str, float], ...] = (
     ("bm25", "all", 1.0),
     ("bm25", "whole", 1.0),
     ("bm25", "title", 1.0),
     ("dense", "all", 1.5),
+    ("dense", "questions", 3.0),
+    ("bm25", "questions", 1.0),
+    ("dense", "recital", 1.5),
+    ("bm25", "recital", 1.5),
 )
 # Recitals explain; articles and annexes are the rules. At equal evidence the rule comes first.
 GROUP_PRIOR: dict[str, float] = {"Recital": 0.6}
@@ -69,8 +95,10 @@ GROUP_PRIOR: dict[str, float] = {"Recital": 0.6}
 # Annex III does not rise on links alone), and only provisions that some ranker already found
 # can borrow: a link corroborates evidence, it does not replace it. Chosen on the held-out set
 # (tests/desk/heldout_questions.yaml), checked on the dev set (docs/benchmarks.md).
-LINK_WEIGHT: dict[str, float] = {"ref": 0.2}
+LINK_WEIGHT: dict[str, float] = {"ref": 0.1}
 LINK_SOURCES = 3
+# Query embeddings kept, most recent first out last (a few hundred bytes each).
+RECENT_QUERIES = 64
 
 
 class QueryError(ValueError):
@@ -142,17 +170,28 @@ def display_title(unit: Unit) -> str:
     return _TITLE_PREFIX.sub("", unit.title)
 
 
+_SENTENCE = re.compile(r"(?<=[.;:])\s+|\s(?=\([a-z0-9]{1,4}\)\s)|\s(?=[a-z0-9]{1,4}\)\s)")
+
+
+@functools.lru_cache(maxsize=2048)
+def _sentences(text: str, lang: str) -> tuple[str, tuple[str, ...], tuple[frozenset[str], ...]]:
+    """`text` on one line, its sentences (and points), and the tokens of each: read once per
+    passage shown, not at every query that shows it."""
+    flat = " ".join(text.split())
+    sentences = tuple(_SENTENCE.split(flat))
+    tok = analyzer(lang).tokens
+    return flat, sentences, tuple(frozenset(tok(s)) for s in sentences)
+
+
 def snippet(text: str, terms: Iterable[str], lang: str, width: int = 320) -> str:
     """The stretch of `text` that best matches the query terms, about `width` characters."""
-    flat = " ".join(text.split())
+    flat, sentences, tokens = _sentences(text, lang)
     if len(flat) <= width:
         return flat
     wanted = set(terms)
-    sentences = re.split(r"(?<=[.;:])\s+|\s(?=\([a-z0-9]{1,4}\)\s)|\s(?=[a-z0-9]{1,4}\)\s)", flat)
-    tok = analyzer(lang).tokens
     best, best_score = 0, -1
-    for i, s in enumerate(sentences):
-        score = len(wanted.intersection(tok(s)))
+    for i, have in enumerate(tokens):
+        score = len(wanted.intersection(have))
         if score > best_score:
             best, best_score = i, score
     out = sentences[best]
@@ -168,41 +207,136 @@ def snippet(text: str, terms: Iterable[str], lang: str, width: int = 320) -> str
     return prefix + out + suffix
 
 
-class _Lexical:
-    """A BM25 index over some rows of the unit table."""
+Rows = npt.NDArray[np.int64]
+_NO_ROWS: Rows = np.zeros(0, dtype=np.int64)
 
-    def __init__(self, rows: Sequence[int], token_lists: list[list[str]]) -> None:
+
+class _Lexical:
+    """A BM25 index over some rows of the unit table (or over the bank's questions, each
+    standing for the row of the provision it is filed under)."""
+
+    def __init__(self, rows: Sequence[int] | Rows, token_lists: list[list[str]]) -> None:
         import bm25s  # type: ignore[import-untyped]
 
         self.rows = np.asarray(rows, dtype=np.int64)
         self.bm25 = bm25s.BM25()
         self.bm25.index(token_lists, show_progress=False)
 
-    def rank(self, tokens: list[str], depth: int) -> list[tuple[int, float]]:
+    def rank(self, tokens: list[str], depth: int) -> Rows:
+        """The rows of the best-scoring documents, best first (only those matching a token)."""
         known = [t for t in tokens if t in self.bm25.vocab_dict]
         if not known:
-            return []
+            return _NO_ROWS
         scores = self.bm25.get_scores(known)
-        top = np.argsort(-scores)[:depth]
-        return [(int(self.rows[i]), float(scores[i])) for i in top if scores[i] > 0]
+        matched = np.flatnonzero(scores > 0)
+        if len(matched) > depth:
+            matched = matched[np.argpartition(-scores[matched], depth - 1)[:depth]]
+        return self.rows[matched[np.argsort(-scores[matched], kind="stable")]]
+
+
+def _first_seen(ids: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """The distinct values of `ids` in order of first appearance."""
+    _, first = np.unique(ids, return_index=True)
+    first.sort()
+    return ids[first]
+
+
+def _top(scores: npt.NDArray[np.floating[Any]], depth: int) -> npt.NDArray[np.int64]:
+    """Indices of the `depth` highest scores, best first."""
+    depth = min(depth, len(scores))
+    if depth == 0:
+        return _NO_ROWS
+    top = np.argpartition(-scores, depth - 1)[:depth]
+    return top[np.argsort(-scores[top], kind="stable")]
 
 
 @dataclass
 class Ranked:
     """The fused ranking of one collection: groups best first, each with its best passage."""
 
-    groups: list[tuple[str, float, str]]  # (group, score in [0, 1], best ref)
+    index: DeskIndex
+    order: npt.NDArray[np.int64]  # group ids, best first
+    group_score: npt.NDArray[np.float64]
+    ref_score: npt.NDArray[np.float64]
+    perfect: float
+    lent_ref: dict[int, str]
+
+    def __iter__(self) -> Iterator[tuple[str, float, str]]:
+        """(group, score in [0, 1], best passage), best first; computed as they are read."""
+        index = self.index
+        for g in self.order.tolist():
+            best = index.best_ref(g, self.ref_score)
+            if best is None:
+                best = self.lent_ref.get(g, index.group_names[g])
+            yield index.group_names[g], min(float(self.group_score[g]) / self.perfect, 1.0), best
+
+    @property
+    def groups(self) -> list[tuple[str, float, str]]:
+        return list(self)
 
 
 def _grain(unit: Unit) -> str:
     return "title" if unit.kind == "title" else "all"
 
 
+class _QuestionBank:
+    """The question bank as a ranker: BM25 over the questions of each language and embedding
+    similarity to all of them; a provision scores by its best-matching question."""
+
+    def __init__(self, index: DeskIndex, questions: Sequence[Question], shipped_vectors: Any) -> None:
+        rows: list[int] = []
+        kept: list[Question] = []
+        for q in questions:
+            langs = index.by_ref.get((LAW, q.cite))
+            if langs:  # a citation of another corpus version than the index's: left out
+                rows.append(langs.get("en", next(iter(langs.values()))))
+                kept.append(q)
+        # Questions in order of their provision, so that a provision's questions are contiguous.
+        order = sorted(range(len(kept)), key=lambda i: rows[i])
+        self.questions = [kept[i] for i in order]
+        self.rows = np.asarray([rows[i] for i in order], dtype=np.int64)
+        self.lexical: dict[str, _Lexical] = {}
+        for lang in ("en", "fr"):
+            mine = [i for i, q in enumerate(self.questions) if q.lang == lang]
+            if mine:
+                tok = analyzer(lang).tokens
+                self.lexical[lang] = _Lexical(self.rows[mine], [tok(self.questions[i].text) for i in mine])
+        starts = np.flatnonzero(np.r_[True, self.rows[1:] != self.rows[:-1]]) if len(self.rows) else _NO_ROWS
+        self.starts = starts.astype(np.int64)
+        self.cite_rows = self.rows[self.starts]
+        self.matrix: npt.NDArray[np.float32] | None = None
+        self.embedded_now = 0
+        if index.embedder is not None and len(self.questions):
+            texts = [q.text for q in self.questions]
+            keys = [query_key(index.embedder.model_id, t) for t in texts]
+            self.matrix, self.embedded_now = stored_matrix(
+                index.embedder, texts, keys, shipped_vectors, question_cache_path(), as_query=True
+            )
+
+    def __len__(self) -> int:
+        return len(self.questions)
+
+    def dense(self, qvec: npt.NDArray[np.float32] | None, depth: int) -> Rows:
+        if qvec is None or self.matrix is None:
+            return _NO_ROWS
+        best = np.maximum.reduceat(self.matrix @ qvec, self.starts)  # a provision's best question
+        return self.cite_rows[_top(best, depth)]
+
+    def bm25(self, tokens: list[str], lang: str, depth: int) -> Rows:
+        lexical = self.lexical.get(lang)
+        return lexical.rank(tokens, depth) if lexical is not None else _NO_ROWS
+
+
 class DeskIndex:
     """Every unit of the desk, with its BM25 indexes and (if the model loads) embeddings."""
 
     def __init__(
-        self, texts: LawTexts, units: list[Unit], embedder: Embedder | None, dense_error: str | None
+        self,
+        texts: LawTexts,
+        units: list[Unit],
+        embedder: Embedder | None,
+        dense_error: str | None,
+        questions: Sequence[Question] | None = None,
     ):
         self.texts = texts
         self.version = texts.version
@@ -210,6 +344,8 @@ class DeskIndex:
         self.embedder = embedder
         self.dense_error = dense_error
         self.embedded_now = 0
+        self._recent: OrderedDict[str, npt.NDArray[np.float32]] = OrderedDict()
+        self._recent_lock = threading.Lock()
         # BM25 per (collection, language, grain): "all" units, or "whole" articles/recitals/annexes.
         self._lexical: dict[tuple[str, str, str], _Lexical] = {}
         parts: dict[tuple[str, str, str], list[int]] = defaultdict(list)
@@ -217,6 +353,8 @@ class DeskIndex:
             parts[(u.collection, u.lang, _grain(u))].append(i)
             if u.collection == LAW and u.depth == 0 and u.kind != "title":
                 parts[(u.collection, u.lang, "whole")].append(i)
+            if u.kind == "recital":
+                parts[(u.collection, u.lang, "recital")].append(i)
         tokens: dict[int, list[str]] = {}
         for part, rows in parts.items():
             tok = analyzer(part[1]).tokens
@@ -233,20 +371,59 @@ class DeskIndex:
                 )
             whole = [i for i in mine if units[i].depth == 0 and units[i].kind != "title"]
             self._rows[(collection, "whole")] = np.asarray(whole, dtype=np.int64)
+            recitals = [i for i in mine if units[i].kind == "recital"]
+            self._rows[(collection, "recital")] = np.asarray(recitals, dtype=np.int64)
         self.vectors: npt.NDArray[np.float32] | None = None
-        # Contiguous slices of the vectors per (collection, grain): no copy at query time.
-        self._matrices: dict[tuple[str, str], npt.NDArray[np.float32]] = {}
         if embedder is not None:
             self.vectors, self.embedded_now = passage_matrix(embedder, [u.index_text() for u in units])
-            for key, selected in self._rows.items():
-                self._matrices[key] = np.ascontiguousarray(self.vectors[selected])
         self._uncertain = {f"{GUIDANCE}:{p.doc}:{p.number}" for p in load_paragraphs() if p.uncertain}
-        self.links = self._build_links()
         # Units by their citation, to show the passage in the reader's language.
-        self._by_ref: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
+        self.by_ref: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
         for i, u in enumerate(units):
             if u.kind != "title" and u.display:
-                self._by_ref[(u.collection, u.ref)][u.lang] = i
+                self.by_ref[(u.collection, u.ref)][u.lang] = i
+        self._number_units()
+        self.links = self._build_links()
+        self._links = self._number_links()
+        shipped = read_shipped()
+        self.bank = _QuestionBank(
+            self, bank_questions(shipped) if questions is None else questions, shipped.vectors
+        )
+
+    def _number_units(self) -> None:
+        """Integer ids of groups and citations, so that fusion is array arithmetic."""
+        group_ids: dict[str, int] = {}
+        ref_ids: dict[str, int] = {}
+        self.group_names: list[str] = []
+        self.ref_names: list[str] = []
+        ref_group: list[int] = []
+        unit_group = np.empty(len(self.units), dtype=np.int64)
+        unit_ref = np.empty(len(self.units), dtype=np.int64)
+        for i, u in enumerate(self.units):
+            g = group_ids.setdefault(u.group, len(group_ids))
+            if g == len(self.group_names):
+                self.group_names.append(u.group)
+            r = ref_ids.setdefault(u.ref, len(ref_ids))
+            if r == len(self.ref_names):
+                self.ref_names.append(u.ref)
+                ref_group.append(g)
+            unit_group[i], unit_ref[i] = g, r
+        self.group_ids = group_ids
+        self._unit_group, self._unit_ref = unit_group, unit_ref
+        self._group_prior = np.array(
+            [GROUP_PRIOR.get(name.split(" ", 1)[0], 1.0) for name in self.group_names], dtype=np.float64
+        )
+        # A part is preferred to the whole as the passage shown; only citations with a
+        # displayable unit can be shown (not one found only through a retrieval surrogate).
+        self._ref_part = np.array(
+            [name != self.group_names[g] for name, g in zip(self.ref_names, ref_group, strict=True)],
+            np.float64,
+        )
+        shown: dict[int, list[int]] = defaultdict(list)
+        for r, (name, g) in enumerate(zip(self.ref_names, ref_group, strict=True)):
+            if any((c, name) in self.by_ref for c in (LAW, GUIDANCE)):
+                shown[g].append(r)
+        self._group_refs = {g: np.asarray(refs, dtype=np.int64) for g, refs in shown.items()}
 
     def _build_links(self) -> dict[str, list[tuple[str, str, float, str]]]:
         """Links of the law's provisions: group → (passage, group, weight, kind); ~15 ms at load."""
@@ -255,9 +432,24 @@ class DeskIndex:
             for source, targets in cross_references(self.texts.en).items()
         }
 
+    def _number_links(self) -> dict[int, list[tuple[str, int, float, str]]]:
+        """`links` with groups as their ids, for `_lend`."""
+        return {
+            self.group_ids[source]: [
+                (ref, self.group_ids[group], w, kind)
+                for ref, group, w, kind in targets
+                if group in self.group_ids
+            ]
+            for source, targets in self.links.items()
+            if source in self.group_ids
+        }
+
     # -- construction ---------------------------------------------------------------------------
     @classmethod
-    def build(cls, version: str | None = None, dense: bool = True) -> DeskIndex:
+    def build(
+        cls, version: str | None = None, dense: bool = True, questions: Sequence[Question] | None = None
+    ) -> DeskIndex:
+        """The index of a corpus version; `questions` replaces the packaged question bank."""
         texts = law_texts(version)
         units = [*all_law_units(texts), *guidance_units()]
         embedder: Embedder | None = None
@@ -269,7 +461,7 @@ class DeskIndex:
                 error = str(exc)
         else:
             error = "dense retrieval not requested"
-        return cls(texts, units, embedder, error)
+        return cls(texts, units, embedder, error, questions)
 
     @property
     def mode(self) -> str:
@@ -286,37 +478,56 @@ class DeskIndex:
 
     # -- ranking --------------------------------------------------------------------------------
     def query_vector(self, query: str) -> npt.NDArray[np.float32] | None:
+        """The query's embedding; the last few are kept (`ask` searches the same text twice)."""
         if self.embedder is None or self.vectors is None:
             return None
-        return self.embedder.query(query)
+        with self._recent_lock:
+            vector = self._recent.get(query)
+            if vector is not None:
+                self._recent.move_to_end(query)
+                return vector
+        vector = self.embedder.query(query)
+        vector.setflags(write=False)
+        with self._recent_lock:
+            self._recent[query] = vector
+            if len(self._recent) > RECENT_QUERIES:
+                self._recent.popitem(last=False)
+        return vector
 
-    def _dense_rank(
-        self, qvec: npt.NDArray[np.float32] | None, collection: str, grain: str
-    ) -> list[tuple[int, float]]:
+    def forget_queries(self) -> None:
+        """Drop the kept query embeddings (benchmarks time the embedding of every query)."""
+        with self._recent_lock:
+            self._recent.clear()
+
+    def _dense_rank(self, sims: npt.NDArray[np.float32] | None, collection: str, grain: str) -> Rows:
         rows = self._rows[(collection, grain)]
-        if qvec is None or self.vectors is None or not len(rows):
-            return []
-        sims = self._matrices[(collection, grain)] @ qvec
-        depth = min(DEPTH * 2, len(sims))
-        top = np.argpartition(-sims, depth - 1)[:depth]
-        top = top[np.argsort(-sims[top])]
-        return [(int(rows[i]), float(sims[i])) for i in top]
+        if sims is None or not len(rows):
+            return _NO_ROWS
+        return rows[_top(sims[rows], DEPTH * 2)]
 
     def _rankings(
         self, query: str, collection: str, qlang: str, qvec: npt.NDArray[np.float32] | None
-    ) -> list[tuple[float, list[tuple[int, float]]]]:
-        """The rankers' lists of (unit row, score), best first, with their weights."""
+    ) -> list[tuple[str, float, Rows]]:
+        """The rankers' lists of unit rows, best first, with their grains and weights."""
         terms = glossary_terms(query, [qlang])
         tokens = analyzer(qlang).tokens(" ".join([query, *terms]))
-        out: list[tuple[float, list[tuple[int, float]]]] = []
+        # Similarity of the query to every unit, once (a few thousand rows: well under a ms).
+        sims = self.vectors @ qvec if qvec is not None and self.vectors is not None else None
+        out: list[tuple[str, float, Rows]] = []
         for kind, grain, weight in RANKERS:
-            if kind == "bm25":
+            if grain == "questions":
+                if collection != LAW or not len(self.bank):
+                    continue
+                ranking = (
+                    self.bank.bm25(tokens, qlang, DEPTH) if kind == "bm25" else self.bank.dense(qvec, DEPTH)
+                )
+            elif kind == "bm25":
                 lexical = self._lexical.get((collection, qlang, grain))
-                ranking = lexical.rank(tokens, DEPTH) if lexical is not None else []
+                ranking = lexical.rank(tokens, DEPTH) if lexical is not None else _NO_ROWS
             else:
-                ranking = self._dense_rank(qvec, collection, grain)
-            if ranking:
-                out.append((weight, ranking))
+                ranking = self._dense_rank(sims, collection, grain)
+            if len(ranking):
+                out.append((grain, weight, ranking))
         return out
 
     def rank(self, query: str, collection: str, qlang: str, qvec: npt.NDArray[np.float32] | None) -> Ranked:
@@ -327,56 +538,52 @@ class DeskIndex:
         ranker. The passage shown for a group is its best-fused unit below the whole.
         """
         rankings = self._rankings(query, collection, qlang, qvec)
-        group_score: dict[str, float] = defaultdict(float)
-        ref_score: dict[str, float] = defaultdict(float)
-        group_of: dict[str, str] = {}
-        for weight, ranking in rankings:
-            seen_groups: set[str] = set()
-            seen_refs: set[str] = set()
-            for row, _score in ranking:
-                unit = self.units[row]
-                if unit.ref not in seen_refs:
-                    seen_refs.add(unit.ref)
-                    ref_score[unit.ref] += weight / (RRF_K + len(seen_refs))
-                    group_of[unit.ref] = unit.group
-                if unit.group not in seen_groups:
-                    seen_groups.add(unit.group)
-                    group_score[unit.group] += weight / (RRF_K + len(seen_groups))
-        for group in group_score:
-            group_score[group] *= GROUP_PRIOR.get(group.split(" ", 1)[0], 1.0)
+        group_score = np.zeros(len(self.group_names), dtype=np.float64)
+        ref_score = np.zeros(len(self.ref_names), dtype=np.float64)
+        for _, weight, rows in rankings:
+            for ids, score in ((self._unit_group[rows], group_score), (self._unit_ref[rows], ref_score)):
+                seen = _first_seen(ids)
+                score[seen] += weight / (RRF_K + 1 + np.arange(len(seen)))
+        group_score *= self._group_prior
         lent_ref = self._lend(group_score) if collection == LAW else {}
-        perfect = sum(w for w, _ in rankings) / (RRF_K + 1) if rankings else 1.0
-        best: dict[str, tuple[float, str]] = {}
-        for ref, score in ref_score.items():
-            if (collection, ref) not in self._by_ref:
-                continue  # found only through a retrieval surrogate: shown through its group
-            group = group_of[ref]
-            key = (score + (0.0 if ref == group else 1.0), ref)  # prefer a part to the whole
-            if group not in best or key > best[group]:
-                best[group] = key
-        groups = sorted(group_score.items(), key=lambda kv: -kv[1])
-        return Ranked(
-            [(g, min(s / perfect, 1.0), best.get(g, (0.0, lent_ref.get(g, g)))[1]) for g, s in groups]
-        )
+        # 1.0 = first in every ranker that can rank an article (the recitals' own rankers cannot).
+        perfect = sum(w for grain, w, _ in rankings if grain != "recital") / (RRF_K + 1) if rankings else 1.0
+        found = np.flatnonzero(group_score > 0)
+        order = found[np.argsort(-group_score[found], kind="stable")]
+        return Ranked(self, order, group_score, ref_score, perfect, lent_ref)
 
-    def _lend(self, group_score: dict[str, float]) -> dict[str, str]:
+    def best_ref(self, group: int, ref_score: npt.NDArray[np.float64]) -> str | None:
+        """The passage of `group` to show: its best-fused part (a part before the whole), if any
+        of its displayable citations was ranked."""
+        refs = self._group_refs.get(group)
+        if refs is None:
+            return None
+        scores = ref_score[refs]
+        if not scores.any():
+            return None
+        key = np.where(scores > 0, scores + self._ref_part[refs], -1.0)
+        return self.ref_names[int(refs[int(np.argmax(key))])]
+
+    def _lend(self, group_score: npt.NDArray[np.float64]) -> dict[int, str]:
         """Add to `group_score` what the best groups lend along their links; return, for each
         borrower, the passage the link names (shown if nothing of it ranked on its own)."""
-        loans: dict[str, tuple[float, str]] = {}
-        sources = sorted(group_score.items(), key=lambda kv: -kv[1])[:LINK_SOURCES]
-        for source, score in sources:
-            for ref, target, weight, kind in self.links.get(source, ()):
-                if target not in group_score:
+        loans: dict[int, tuple[float, str]] = {}
+        for source in _top(group_score, LINK_SOURCES).tolist():
+            score = float(group_score[source])
+            if score <= 0:
+                break
+            for ref, target, weight, kind in self._links.get(source, ()):
+                if group_score[target] <= 0:
                     continue
-                lent = LINK_WEIGHT.get(kind, 0.0) * weight * score
+                lent = LINK_WEIGHT.get(kind, 0.0) * weight * score * self._group_prior[target]
                 if lent > loans.get(target, (0.0, ""))[0]:
                     loans[target] = (lent, ref)
         for target, (lent, _ref) in loans.items():
-            group_score[target] += lent * GROUP_PRIOR.get(target.split(" ", 1)[0], 1.0)
+            group_score[target] += lent
         return {target: ref for target, (_lent, ref) in loans.items()}
 
     def unit_for(self, collection: str, ref: str, lang: str) -> Unit | None:
-        langs = self._by_ref.get((collection, ref))
+        langs = self.by_ref.get((collection, ref))
         if not langs:
             return None
         row = langs.get(lang)
@@ -433,15 +640,17 @@ class DeskIndex:
             hits.append(Hit(**{**hit.__dict__, "direct": True}))
             seen_groups.add(str(c.unit))
 
-        for group, score, best in self.rank(text, LAW, qlang, qvec).groups:
+        law = self.rank(text, LAW, qlang, qvec)
+        guided = self.rank(text, GUIDANCE, qlang, qvec) if include_guidance else None
+        for group, score, best in law:
             if len(hits) >= limit:
                 break
-            if group in seen_groups or (LAW, best) not in self._by_ref:
+            if group in seen_groups or (LAW, best) not in self.by_ref:
                 continue
             hits.append(self._hit(LAW, best, group, score, show, terms))
-        if include_guidance:
+        if guided is not None:
             en_terms = analyzer("en").tokens(text)
-            ranked = self.rank(text, GUIDANCE, qlang, qvec).groups[:limit]
+            ranked = itertools.islice(guided, limit)
             guidance = [self._hit(GUIDANCE, ref, ref, score, "en", en_terms) for ref, score, _ in ranked]
             hits = sorted(hits + guidance, key=lambda h: (not h.direct, -h.score))[:limit]
         return SearchResult(text, show, hits[:limit], self.mode, self.version, self.warnings)
