@@ -2,9 +2,11 @@
 
 What it measures:
 
-- cli: wall-clock time of `aidesk assess-batch FILE --json > /dev/null` as a whole process (start-up,
-  parsing, validation, assessment, JSON output), for the same profiles as a JSON array, a YAML list
-  and a CSV file; best and median of `--runs` runs, in profiles per second;
+- cli: wall-clock and CPU time of `aidesk assess-batch FILE --json --jobs N > /dev/null` as a whole process
+  (start-up, parsing, validation, assessment, JSON output; the CPU time of its worker processes included),
+  for the same profiles as a JSON array, a YAML list and a CSV file, in one process (`--jobs 1`) and shared
+  between worker processes (`--jobs 2` by default); best and median of `--runs` runs, the variants
+  alternated within each run, in profiles per second;
 - engine: `aidesk.rules.engine.assess` alone, warm (regimes loaded, one pass done before timing),
   in µs per profile, next to the cost of validating a profile (`profile_from_data`) and of
   serialising an assessment (`Assessment.to_json`).
@@ -16,8 +18,12 @@ out, sometimes given as false, so that the open-question logic is exercised too.
 
 Usage:
     .venv/bin/python benchmarks/assess_throughput.py [--n 20000] [--seed 4] [--runs 3] [--dir DIR]
+        [--jobs 1,2]      the --jobs values timed (and written with --outputs); "default" runs the
+                          command without --jobs (its own default; also for code older than --jobs)
         [--outputs DIR]   also write the JSON lines of each file (fixed --as-of, both regimes, en/fr)
-                          to DIR, to compare two versions of the code byte for byte
+                          to DIR, to compare two versions of the code byte for byte: FMT-VARIANT.jsonl
+                          for the first --jobs value, FMT-VARIANT.jobsN.jsonl for the others (checked
+                          equal to the first)
         [--no-cli] [--no-engine]
 """
 
@@ -284,32 +290,35 @@ def write_files(profiles: list[dict[str, Any]], directory: Path) -> dict[str, Pa
 # --- measurements --------------------------------------------------------------------------------------------
 
 
-def time_cli(path: Path, runs: int) -> tuple[list[float], list[float]]:
-    """Seconds of `aidesk assess-batch FILE --json > /dev/null`, one per run: (wall clock, CPU).
+def _jobs_option(jobs: str) -> list[str]:
+    return [] if jobs == "default" else ["--jobs", jobs]
 
-    CPU (user + system time of the process) does not count the time the process waits for a core, so it
-    is the steadier figure on a shared machine; wall clock is what a user waits.
+
+def time_cli(path: Path, jobs: str) -> tuple[float, float]:
+    """Seconds of `aidesk assess-batch FILE --json --jobs N > /dev/null`: (wall clock, CPU).
+
+    CPU (user + system time of the process and of its worker processes) does not count the time the
+    processes wait for a core, so it is the steadier figure on a shared machine; wall clock is what a
+    user waits, and what worker processes shorten.
     """
-    walls, cpus = [], []
-    for _ in range(runs):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        start = time.perf_counter()
-        done = subprocess.run(
-            [str(AIDESK), "assess-batch", str(path), "--json"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            check=False,
-        )
-        walls.append(time.perf_counter() - start)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
-        if done.returncode != 0:
-            raise SystemExit(f"assess-batch {path} exited {done.returncode}: {done.stderr.decode()[-2000:]}")
-    return walls, cpus
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    done = subprocess.run(
+        [str(AIDESK), "assess-batch", str(path), "--json", *_jobs_option(jobs)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        check=False,
+    )
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        raise SystemExit(f"assess-batch {path} exited {done.returncode}: {done.stderr.decode()[-2000:]}")
+    return wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
 
 
-def write_outputs(paths: dict[str, Path], directory: Path) -> None:
-    """JSON lines of each input file under fixed options, for a byte-for-byte comparison of versions."""
+def write_outputs(paths: dict[str, Path], directory: Path, jobs: list[str]) -> None:
+    """JSON lines of each input file under fixed options, for a byte-for-byte comparison of versions;
+    the outputs of the other --jobs values are also checked against those of the first."""
     directory.mkdir(parents=True, exist_ok=True)
     variants = [
         ("2026-en", ["--as-of", "2026-11-25"]),
@@ -317,12 +326,31 @@ def write_outputs(paths: dict[str, Path], directory: Path) -> None:
     ]
     for fmt, path in paths.items():
         for label, options in variants:
-            target = directory / f"{fmt}-{label}.jsonl"
-            with target.open("wb") as fh:
-                subprocess.run(
-                    [str(AIDESK), "assess-batch", str(path), "--json", *options], stdout=fh, check=True
+            first = directory / f"{fmt}-{label}.jsonl"
+            for n in jobs:
+                target = first if n == jobs[0] else directory / f"{fmt}-{label}.jobs{n}.jsonl"
+                with target.open("wb") as fh:
+                    subprocess.run(
+                        [str(AIDESK), "assess-batch", str(path), "--json", *_jobs_option(n), *options],
+                        stdout=fh,
+                        check=True,
+                    )
+                if target != first and not _same(target, first):
+                    raise SystemExit(f"{target} differs from {first}")
+                print(
+                    f"  wrote {target}"
+                    + (f" (the same bytes as --jobs {jobs[0]})" if target != first else "")
                 )
-            print(f"  wrote {target}")
+
+
+def _same(a: Path, b: Path) -> bool:
+    with a.open("rb") as fa, b.open("rb") as fb:
+        while True:
+            x, y = fa.read(1 << 20), fb.read(1 << 20)
+            if x != y:
+                return False
+            if not x:
+                return True
 
 
 def time_engine(profiles: list[dict[str, Any]], passes: int = 3) -> dict[str, float]:
@@ -370,6 +398,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--dir", type=Path, default=Path("/tmp/aidesk-assess-bench"))
     parser.add_argument("--outputs", type=Path, default=None)
+    parser.add_argument("--jobs", default="1,2", help='the --jobs values, e.g. 1,2 ("default": none given)')
     parser.add_argument("--no-cli", action="store_true")
     parser.add_argument("--no-engine", action="store_true")
     args = parser.parse_args()
@@ -383,17 +412,26 @@ def main() -> int:
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
           f"Python {platform.python_version()}, {date.today().isoformat()}")  # fmt: skip
 
+    jobs = [n.strip() for n in args.jobs.split(",")]
     if args.outputs is not None:
-        write_outputs(paths, args.outputs)
+        write_outputs(paths, args.outputs, jobs)
 
     if not args.no_cli:
-        print(f"\ncli: {AIDESK.relative_to(ROOT)} assess-batch FILE --json > /dev/null  ({args.runs} runs)")
-        for fmt, path in paths.items():
-            walls, cpus = time_cli(path, args.runs)
+        print(f"\ncli: {AIDESK.relative_to(ROOT)} assess-batch FILE --json --jobs N > /dev/null  "
+              f"({args.runs} runs, --jobs {args.jobs} alternated)")  # fmt: skip
+        times: dict[tuple[str, str], list[tuple[float, float]]] = {(f, n): [] for f in paths for n in jobs}
+        for _ in range(args.runs):
+            for fmt, path in paths.items():
+                for n in jobs:
+                    times[fmt, n].append(time_cli(path, n))
+        for (fmt, n), measured in times.items():
+            walls, cpus = [w for w, _ in measured], [c for _, c in measured]
             best, median, cpu = min(walls), statistics.median(walls), min(cpus)
-            print(f"  {fmt:5} wall best {best:6.2f} s, median {median:6.2f} s → {len(profiles) / best:7,.0f} profiles/s "
-                  f"(median {len(profiles) / median:,.0f}/s); CPU {cpu:6.2f} s → {len(profiles) / cpu:7,.0f} profiles/CPU-s")  # fmt: skip
-        print(f"  load average during the runs: {', '.join(f'{v:.1f}' for v in os.getloadavg())}")
+            print(f"  {fmt:5} --jobs {n}: wall best {best:6.2f} s, median {median:6.2f} s → {len(profiles) / best:7,.0f} profiles/s "
+                  f"(median {len(profiles) / median:,.0f}/s); CPU best {cpu:6.2f} s, median {statistics.median(cpus):6.2f} s "
+                  f"→ {len(profiles) / cpu:7,.0f} profiles/CPU-s")  # fmt: skip
+        load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
+        print(f"  load average after the runs (1, 5, 15 min): {load}")
 
     if not args.no_engine:
         us = time_engine(profiles)

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import typer
 
 from aidesk.cli import app
-from aidesk.cli.common import EXIT_BAD_INPUT, EXIT_INTERNAL, bad_input, console, err_console
+from aidesk.cli.common import EXIT_INTERNAL, bad_input, console, err_console
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -352,169 +352,32 @@ def _batch_items(file: str) -> tuple[list[Any], str]:
     return data, name
 
 
-@app.command("assess-batch")
-def assess_batch_command(
-    file: str = typer.Argument(
-        ..., help="A JSON array, a YAML list or a CSV file of profiles; - reads stdin."
-    ),
-    as_json: bool = typer.Option(
-        False,
-        "--json",
-        help="JSON lines (the default when stdout is not a terminal; a summary table otherwise).",
-    ),
-    regime: str = typer.Option("ai-act-2026", "--regime", help=REGIME_HELP),
-    as_of: str | None = typer.Option(None, "--as-of", help=AS_OF_HELP),
-    strict: bool = typer.Option(False, "--strict", help="Stop at the first invalid item."),
-    lang: Lang = typer.Option(
-        Lang.en, "--lang", help="Language of obligation titles, deadlines, notes and trace."
-    ),
-) -> None:
-    """Assess a list of profiles (JSON array, YAML list or CSV), one JSON line per item.
-
-    Lines come out in input order; an invalid item yields {"error": ..., "item": N} in its place (N from 1;
-    for CSV the data row, header not counted) and the command exits 2 at the end (--strict: at once).
-
-    CSV: one profile per row; columns are profile keys, nested keys with a dot (organisation.country,
-    annex_i.legislation, article_6_3.profiling_of_natural_persons, transparency.deep_fake,
-    gpai_model.training_compute_flop, deployer.public_authority, ...); lists (roles, exclusions,
-    prohibited_practices, prohibited_exceptions, annex_iii) separated by ';'; booleans true/false;
-    an empty cell means "not given".
-    """
-    import gc
-    import json
-    from time import monotonic
-
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    from aidesk.rules.engine import assess
-    from aidesk.rules.profile import ProfileError, profile_from_data
-    from aidesk.rules.regimes import load_regime
-
-    regime = _check_regime(regime)
-    when = _parse_as_of(as_of)
-    items, name = _batch_items(file)
-    load_regime(regime)
-    # The parsed items (and the regimes) live until the end: keep them out of the garbage collector's
-    # full scans, which would otherwise walk them over and over while the batch allocates.
-    gc.freeze()
-    table_mode = not as_json and sys.stdout.isatty()
-    results: list[Any] = []
-    failed = 0
-    write = sys.stdout.write
-    total = len(items)
-    next_refresh = 0.0
-    progress = Progress(
-        TextColumn("assessing"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=err_console,
-        transient=True,
-        disable=not err_console.is_terminal,
-        auto_refresh=False,  # redrawn below a few times a second, not per item and not from a thread
-    )
-    with progress:
-        task = progress.add_task("assess", total=total)
-        for n, item in enumerate(items, start=1):
-            try:
-                if isinstance(item, Exception):
-                    raise item
-                profile = profile_from_data(item, f"item {n}")
-                assessment = assess(profile, regime, when, lang.value)
-            except ProfileError as exc:
-                failed += 1
-                line = json.dumps({"error": f"{name}: {exc.one_line()}", "item": n}, ensure_ascii=False)
-                if table_mode:
-                    results.append((n, None, exc.one_line()))
-                else:
-                    write(line + "\n")
-                if strict:
-                    progress.stop()
-                    err_console.print(
-                        f"aidesk: error: {name}: {exc.one_line()}", markup=False, soft_wrap=True
-                    )
-                    raise typer.Exit(EXIT_BAD_INPUT) from None
-            except Exception as exc:  # a bug: report it, do not lose the batch
-                _internal_error(exc)
-            else:
-                if table_mode:
-                    results.append((n, assessment, None))
-                else:
-                    write(assessment.to_json() + "\n")
-            if n & 63 == 0 or n == total:
-                now = monotonic()
-                if now >= next_refresh or n == total:
-                    progress.update(task, completed=n, refresh=True)
-                    next_refresh = now + _PROGRESS_REFRESH_S
-    if table_mode:
-        _batch_table(results)
-    sys.stdout.flush()
-    if failed:
-        err_console.print(
-            f"aidesk: error: {name}: {failed} of {len(items)} items are invalid (see their error lines)",
-            markup=False,
-            soft_wrap=True,
-        )
-        raise typer.Exit(EXIT_BAD_INPUT)
-
-
-_PROGRESS_REFRESH_S = 0.25  # the batch progress bar moves four times a second
-
-
-def _batch_table(results: list[Any]) -> None:
-    from rich.table import Table
-
-    table = Table("#", "profile", "class", "grounds", "next date")
-    for n, a, error in results:
-        if a is None:
-            table.add_row(str(n), "", "[red]invalid[/red]", error, "")
-            continue
-        upcoming = [d.date for d in a.deadlines if d.date > a.as_of]
-        grounds = ", ".join(a.prohibited_practices + a.high_risk_grounds + a.transparency_obligations)
-        table.add_row(str(n), a.profile, a.risk_class, grounds, upcoming[0].isoformat() if upcoming else "")
-    console.print(table)
-
+# The command and its worker processes; registered here so that it is listed after `aidesk assess`.
+from aidesk.cli import assess_batch as _assess_batch  # noqa: E402,F401
 
 # --- aidesk diff -----------------------------------------------------------------------------------------------
 
 
 def diff_assessments(old: Assessment, new: Assessment) -> dict[str, Any]:
-    """What changes for one profile between two regimes: class, grounds, obligations, dates."""
+    """What changes for one profile between two regimes (`aidesk.rules.compare`): class, grounds, gpai,
+    obligations (added, removed, dates, citations), deadline dates, penalties. A date that stays but is
+    now for something else is not shown (the inventory's history shows it)."""
+    from aidesk.rules.compare import GROUNDS, compare
 
-    def key(ob: Any) -> tuple[str, str]:
-        return (ob.id, ob.role)
-
-    before = {key(o): o for o in old.obligations}
-    after = {key(o): o for o in new.obligations}
+    c = compare(old, new)
     changes: dict[str, Any] = {}
-    if old.risk_class != new.risk_class:
-        changes["risk_class"] = {"from": old.risk_class, "to": new.risk_class}
-    for field in ("prohibited_practices", "high_risk_grounds", "transparency_obligations"):
-        a, b = getattr(old, field), getattr(new, field)
-        if set(a) != set(b):
-            changes[field] = {"added": [x for x in b if x not in a], "removed": [x for x in a if x not in b]}
-    if old.gpai != new.gpai:
-        changes["gpai"] = {"from": old.gpai.model_dump(), "to": new.gpai.model_dump()}
-    added = [
-        {"id": o.id, "role": o.role, "citations": o.citations, "applies_from": _iso(o.applies_from)}
-        for k, o in after.items()
-        if k not in before
-    ]
-    removed = [
-        {"id": o.id, "role": o.role, "citations": o.citations, "applies_from": _iso(o.applies_from)}
-        for k, o in before.items()
-        if k not in after
-    ]
-    moved = [
-        {"id": o.id, "role": o.role, "from": _iso(before[k].applies_from), "to": _iso(o.applies_from)}
-        for k, o in after.items()
-        if k in before and before[k].applies_from != o.applies_from
-    ]
-    recited = [
-        {"id": o.id, "role": o.role, "from": before[k].citations, "to": o.citations}
-        for k, o in after.items()
-        if k in before and before[k].citations != o.citations
-    ]
+    if c.risk_class.changed:
+        changes["risk_class"] = {"from": c.risk_class.before, "to": c.risk_class.after}
+    for field in GROUNDS:
+        grounds = getattr(c, field)
+        if grounds.changed:
+            changes[field] = {"added": list(grounds.added), "removed": list(grounds.removed)}
+    if c.gpai.changed:
+        changes["gpai"] = {"from": _gpai(c.gpai.before), "to": _gpai(c.gpai.after)}
+    added = [_listed(o) for o in c.obligations_added]
+    removed = [_listed(o) for o in c.obligations_removed]
+    moved = [_from_to(m, lambda o: _iso(o.applies_from)) for m in c.obligations_moved]
+    recited = [_from_to(r, lambda o: list(o.citations)) for r in c.obligations_recited]
     if added or removed or moved or recited:
         changes["obligations"] = {
             "added": added,
@@ -522,28 +385,41 @@ def diff_assessments(old: Assessment, new: Assessment) -> dict[str, Any]:
             "dates_changed": moved,
             "citations_changed": recited,
         }
-    old_dates = {d.date for d in old.deadlines}
-    new_dates = {d.date for d in new.deadlines}
-    if old_dates != new_dates:
+    if c.deadlines_added or c.deadlines_removed:
         changes["deadlines"] = {
-            "added": [d.isoformat() for d in sorted(new_dates - old_dates)],
-            "removed": [d.isoformat() for d in sorted(old_dates - new_dates)],
+            "added": [d.date.isoformat() for d in c.deadlines_added],
+            "removed": [d.date.isoformat() for d in c.deadlines_removed],
         }
-    old_pen = [(p.max_eur, p.max_turnover_pct, p.citations) for p in old.penalties]
-    new_pen = [(p.max_eur, p.max_turnover_pct, p.citations) for p in new.penalties]
-    if old_pen != new_pen:
+    if c.penalties.changed:
         changes["penalties"] = {
-            "from": [p.model_dump() for p in old.penalties],
-            "to": [p.model_dump() for p in new.penalties],
+            "from": [_penalty(p) for p in c.penalties.before],
+            "to": [_penalty(p) for p in c.penalties.after],
         }
     return {
-        "profile": new.profile,
-        "from": old.regime_version,
-        "to": new.regime_version,
+        "profile": c.profile,
+        "from": c.regime_version.before,
+        "to": c.regime_version.after,
         "as_of": new.as_of.isoformat(),
         "changed": bool(changes),
         "changes": changes,
     }
+
+
+def _listed(o: Any) -> dict[str, Any]:
+    return {"id": o.id, "role": o.role, "citations": list(o.citations), "applies_from": _iso(o.applies_from)}
+
+
+def _from_to(change: Any, value: Any) -> dict[str, Any]:
+    after = change.after
+    return {"id": after.id, "role": after.role, "from": value(change.before), "to": value(after)}
+
+
+def _gpai(g: Any) -> dict[str, Any]:
+    return {"is_gpai_model": g.is_gpai_model, "systemic_risk": g.systemic_risk}
+
+
+def _penalty(p: Any) -> dict[str, Any]:
+    return {"max_eur": p.max_eur, "max_turnover_pct": p.max_turnover_pct, "citations": list(p.citations)}
 
 
 def _iso(d: date | None) -> str | None:
@@ -592,6 +468,11 @@ def diff_command(
         _render_diff(d)
 
 
+def _applies(when: str | None) -> str:
+    # No date: the obligation does not apply to this system (e.g. an Art. 111 legacy rule); the notes say why.
+    return f"from {when}" if when else "does not apply (see the notes)"
+
+
 def _render_diff(d: dict[str, Any]) -> None:
     from rich.markup import escape
     from rich.table import Table
@@ -610,11 +491,13 @@ def _render_diff(d: dict[str, Any]) -> None:
     if obs:
         table = Table("change", "obligation", "role", "detail", title="obligations", title_justify="left")
         for o in obs["added"]:
-            table.add_row("[green]added[/green]", o["id"], o["role"], f"from {o['applies_from']}")
+            table.add_row("[green]added[/green]", o["id"], o["role"], _applies(o["applies_from"]))
         for o in obs["removed"]:
             table.add_row("[red]removed[/red]", o["id"], o["role"], ", ".join(o["citations"]))
         for o in obs["dates_changed"]:
-            table.add_row("[yellow]date[/yellow]", o["id"], o["role"], f"{o['from']} → {o['to']}")
+            table.add_row(
+                "[yellow]date[/yellow]", o["id"], o["role"], f"{_applies(o['from'])} → {_applies(o['to'])}"
+            )
         for o in obs["citations_changed"]:
             table.add_row("citations", o["id"], o["role"], f"{', '.join(o['from'])} → {', '.join(o['to'])}")
         console.print(table)

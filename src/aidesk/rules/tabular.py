@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel
@@ -54,47 +55,71 @@ class _CellError(ValueError):
     pass
 
 
-def _cell(value: str, kind: str, column: str) -> Any:
-    text = value.strip()
+def _reader(kind: str, column: str) -> Callable[[str], Any]:
+    """How a non-empty cell of a column of this kind becomes a profile value."""
     if kind == "list":
-        return [part.strip() for part in text.split(LIST_SEPARATOR) if part.strip()]
+        return _list
     if kind == "bool":
-        lowered = text.lower()
-        if lowered in ("true", "false"):
-            return lowered == "true"
-        raise _CellError(f"{column}: {value!r} is not a boolean; write true or false (or leave it empty)")
+
+        def boolean(value: str) -> bool:
+            lowered = value.strip().lower()
+            if lowered in ("true", "false"):
+                return lowered == "true"
+            raise _CellError(f"{column}: {value!r} is not a boolean; write true or false (or leave it empty)")
+
+        return boolean
     if kind == "number":
-        try:
-            return float(text)
-        except ValueError:
-            raise _CellError(f"{column}: {value!r} is not a number; write e.g. 3e25") from None
-    return text
+
+        def number(value: str) -> float:
+            try:
+                return float(value.strip())
+            except ValueError:
+                raise _CellError(f"{column}: {value!r} is not a number; write e.g. 3e25") from None
+
+        return number
+    return str.strip
+
+
+def _list(value: str) -> list[str]:
+    return [part.strip() for part in value.strip().split(LIST_SEPARATOR) if part.strip()]
 
 
 def csv_items(text: str) -> list[Any]:
     """Rows as nested mappings ready for `profile_from_data`; a row with a bad cell becomes a ValueError
-    in its place (so that the caller reports it with its row number and goes on)."""
-    reader = csv.DictReader(io.StringIO(text))
-    header = reader.fieldnames or []
+    in its place (so that the caller reports it with its row number and goes on).
+
+    Read as `csv.DictReader` reads (blank lines skipped; a column named twice takes its last cell; a
+    short row's missing cells are not given), with the work per column done once, not per row.
+    """
+    rows = csv.reader(io.StringIO(text))
+    header = next(rows, None) or []
     if not header:
         raise CsvError("empty CSV: the first row must name the columns, e.g. name,kind,roles,annex_iii")
     unknown = [h for h in header if h.strip() not in CSV_COLUMNS]
     if unknown:
         raise CsvError(f"unknown column {unknown[0]!r}; allowed columns: {', '.join(CSV_COLUMNS)}")
+    # Per distinct column name, in the order of its first mention: the index of its (last) cell, where its
+    # value goes and how it is read.
+    last = {h: i for i, h in enumerate(header)}
+    plan = [(last[h], *_target(h.strip())) for h in dict.fromkeys(header)]
+    width = len(header)
     items: list[Any] = []
-    for row in reader:
+    for row in rows:
+        if not row:
+            continue
         data: dict[str, Any] = {}
+        cells = len(row)
         try:
-            if None in row:
+            if cells > width:
                 raise _CellError("this row has more cells than the header has columns")
-            for column, value in row.items():
-                if value is None or not value.strip():
-                    continue
-                *path, kind = CSV_COLUMNS[column.strip()]
-                target = data
-                for part in path[:-1]:
-                    target = target.setdefault(part, {})
-                target[path[-1]] = _cell(value, kind, column.strip())
+            for index, parent, key, read in plan:
+                if index < cells:
+                    value = row[index]
+                    if value and not value.isspace():  # an empty cell: not given
+                        if parent is None:
+                            data[key] = read(value)
+                        else:
+                            data.setdefault(parent, {})[key] = read(value)
         except _CellError as exc:
             from aidesk.rules.profile import Problem, ProfileError
 
@@ -102,3 +127,9 @@ def csv_items(text: str) -> list[Any]:
             continue
         items.append(data)
     return items
+
+
+def _target(column: str) -> tuple[str | None, str, Callable[[str], Any]]:
+    """(parent key or None, key, reader) of a column: `organisation.country` → ("organisation", "country", …)."""
+    *path, kind = CSV_COLUMNS[column]
+    return (path[0] if len(path) > 1 else None), path[-1], _reader(kind, column)
