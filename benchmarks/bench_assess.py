@@ -1,7 +1,9 @@
 """Micro benchmarks of the rules engine with pytest-benchmark: measured, never asserted.
 
 Each round handles the same 1,000 generated profiles (`assess_throughput.generate`, seed 4), so the
-reported times are per 1,000 profiles (divide by 1,000 for µs per profile).
+reported times are per 1,000 profiles (divide by 1,000 for µs per profile). `test_assess` is warm (the
+engine's memos hold what these profiles share from earlier rounds); `test_assess_first_time` empties them
+before each round.
 
     .venv/bin/pytest benchmarks/bench_assess.py --benchmark-only --benchmark-columns=min,median,rounds
 """
@@ -20,6 +22,7 @@ import pytest
 from aidesk.rules.engine import assess
 from aidesk.rules.model import Assessment
 from aidesk.rules.profile import Profile, parse_text, profile_from_data
+from aidesk.rules.regimes import REGIME_IDS, load_regime
 
 N = 1_000
 AS_OF = date(2026, 11, 25)
@@ -60,6 +63,21 @@ def test_assess(benchmark: Any, profiles: list[Profile]) -> None:
     for p in profiles:  # warm: regimes loaded, caches filled, as in a long batch
         assess(p, "ai-act-2026", AS_OF)
     out = benchmark(lambda: [assess(p, "ai-act-2026", AS_OF) for p in profiles])
+    assert len(out) == N
+
+
+def test_assess_first_time(benchmark: Any, profiles: list[Profile]) -> None:
+    """Each round with the engine's memos emptied first, as in a new `assess-batch` process (regimes and
+    wording loaded): what the profiles share is computed once per round, nothing is reused from before."""
+
+    def forget() -> None:
+        for regime in REGIME_IDS:
+            load_regime(regime).memo.clear()
+
+    assess(profiles[0], "ai-act-2026", AS_OF)  # regimes, catalogue, wording
+    out = benchmark.pedantic(
+        lambda: [assess(p, "ai-act-2026", AS_OF) for p in profiles], setup=forget, rounds=10
+    )
     assert len(out) == N
 
 

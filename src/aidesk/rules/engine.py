@@ -10,15 +10,31 @@ fails loudly when two applicable exceptions conflict (STYLE.md 4).
 Precedence (SPEC §2): for AI systems out_of_scope > prohibited > high_risk > transparency > minimal;
 for GPAI models out_of_scope > gpai_model_systemic > gpai_model. `risk_class` does not depend on
 `as_of`: dates live in `obligations[].applies_from` and `deadlines`.
+
+Computed once, then reused: a batch assesses thousands of profiles that share most of their parts, and an
+assessment costs a few tens of microseconds, so what does not depend on the whole profile is kept, per
+regime and language (`_Memos`), by exactly the facts it depends on:
+- a classification rule's decision, trace steps and notes, by the facts the rule is given: a rule run
+  through `Classification.decide` is a pure function of its arguments (it reads neither the profile nor
+  the classification so far), so its arguments are the key;
+- the obligations owed, by roles in scope and high-risk status (`_owed_by`), then by the values of their
+  conditions (`_plan`), then by their dates and `as_of` (`_Plan.obligations`);
+- deadlines and what else follows from the dates, by plan and dates (`_dates`), with the grounds filled in
+  per profile; the notes after the classification by their facts (`_notes`); penalties by the facts in
+  `_penalties`;
+- frozen output parts (trace steps, obligations, deadlines, open questions), shared by the assessments
+  that have the same one.
+tests/rules/test_engine_memos.py checks that the order in which the memos fill never changes a result.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any, NamedTuple
+from operator import attrgetter
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from aidesk.rules.model import (
     Assessment,
@@ -29,9 +45,10 @@ from aidesk.rules.model import (
     Penalty,
     TraceStep,
 )
-from aidesk.rules.profile import AnnexI, Article63, Profile, Transparency
+from aidesk.rules.profile import Profile
 from aidesk.rules.regimes import DEFAULT_REGIME, CatalogueEntry, Regime, load_catalogue, load_regime
 from aidesk.rules.vocab import (
+    ANNEX_III_POINTS,
     ARTICLE_6_3_CONDITIONS,
     EEA_EFTA_STATES,
     EU_MEMBER_STATES,
@@ -42,6 +59,7 @@ from aidesk.rules.vocab import (
 from aidesk.rules.wording import messages
 
 LANGS = ("en", "fr")
+T = TypeVar("T")
 
 
 class RuleConflict(RuntimeError):
@@ -130,39 +148,184 @@ def _decide(rule: str, default: bool, exceptions: Iterable[Exception_]) -> tuple
     return default, None
 
 
+# --- memos ---------------------------------------------------------------------------------------------
+
+
+class _Memo(dict[Any, Any]):
+    """Results by key, emptied when full: a batch meets few keys, a long-running server may meet many."""
+
+    __slots__ = ("size",)
+
+    def __init__(self, size: int = 4096) -> None:
+        super().__init__()
+        self.size = size
+
+    def keep(self, key: Hashable, value: T) -> T:
+        if len(self) >= self.size:
+            self.clear()
+        self[key] = value
+        return value
+
+
+class _Outcome(NamedTuple, Generic[T]):
+    """A rule's decision, with the trace steps and notes it gave."""
+
+    decided: T
+    steps: tuple[TraceStep, ...]
+    notes: tuple[str, ...]
+
+
+class _Record:
+    """Where a rule gives its trace steps and notes, in the assessment's language (see `_Memos.outcome`)."""
+
+    __slots__ = ("lang", "notes", "reg", "steps", "words")
+
+    def __init__(self, reg: Regime, lang: str, words: Mapping[str, str]) -> None:
+        self.reg, self.lang, self.words = reg, lang, words
+        self.steps: list[TraceStep] = []
+        self.notes: list[str] = []
+
+    def say(self, msg: str, **values: Any) -> str:
+        """Message `msg` in the assessment's language, its placeholders filled with `values`."""
+        return self.words[msg].format(**values)
+
+    def step(self, rule: str, msg: str, citations: Iterable[str] | None = None, **values: Any) -> None:
+        """Record that `rule` fired, with the result worded by message `msg`."""
+        result = self.words[msg].format(**values)
+        self.steps.append(_trace_step(rule, result, tuple(citations or RULES[rule])))
+
+    def note(self, msg: str, **values: Any) -> None:
+        """Add the note worded by message `msg` (once)."""
+        self.note_text(self.words[msg].format(**values))
+
+    def note_text(self, text: str) -> None:
+        """Add a note already in the assessment's language (e.g. a regime's `note_in(lang)`), once; none if empty."""
+        if text and text not in self.notes:
+            self.notes.append(text)
+
+
+class _Memos:
+    """What the engine keeps for one regime in one language (with the regime: see `_memos`)."""
+
+    def __init__(self, reg: Regime, lang: str) -> None:
+        self.reg = reg
+        self.lang = lang
+        self.words = messages()[lang]
+        self.regime_version = reg.version
+        self.dates: dict[str, date] = {}  # `regime_date`
+        self.outcomes = _Memo(16384)  # rule outcomes, by (rule, facts)
+        self.tables = _Memo()  # `_owed_by`
+        self.penalties = _Memo()  # `_penalties`
+        self.banned = _Memo()  # `_prohibited_obligations`
+        # The items of the tables (`_owed_by`), shared by the tables that have the same one, with the
+        # obligations each has made: a few hundred at most, as many as entries of the catalogue and owners.
+        self.planned: dict[tuple[str, str, tuple[str, ...]], _Planned] = {}
+        self.questions = _Memo()  # `_question`
+        self.plans = _Memo()  # `_plan`, by items
+        self.undelayed: dict[str, _Dated] = {}  # `_date_of`: an entry's date when no legacy rule delays it
+
+    def regime_date(self, name: str) -> date:
+        """The regime's date parameter `name` (a regime is immutable)."""
+        made = self.dates.get(name)
+        if made is None:
+            made = self.dates[name] = self.reg.date(name)
+        return made
+
+    def outcome(self, rule: Callable[..., T], facts: tuple[Hashable, ...]) -> _Outcome[T]:
+        """`rule(*facts, record)`: its decision and what it said, computed once per distinct `facts`.
+
+        Valid for the rules given here because each is a pure function of its facts, the regime and the
+        language: it reads nothing else (not the profile, not the classification so far).
+        """
+        key = (rule, facts)
+        made: _Outcome[T] | None = self.outcomes.get(key)
+        if made is None:
+            record = _Record(self.reg, self.lang, self.words)
+            decided = rule(*facts, record)
+            made = self.outcomes.keep(key, _Outcome(decided, tuple(record.steps), tuple(record.notes)))
+        return made
+
+
+def _memos(reg: Regime, lang: str) -> _Memos:
+    key = ("engine", lang)
+    made: _Memos | None = reg.memo.get(key)
+    if made is None:
+        made = reg.memo[key] = _Memos(reg, lang)
+    return made
+
+
+# Output parts are frozen models: one instance serves every assessment that has the same part (validating
+# a new one for each is a good part of the cost of an assessment). Bounded, for long-running servers.
+_SHARED_SIZE = 8192
+_trace_steps: dict[tuple[str, str, tuple[str, ...]], TraceStep] = {}
+
+
+def _trace_step(rule: str, result: str, citations: tuple[str, ...]) -> TraceStep:
+    key = (rule, result, citations)
+    made = _trace_steps.get(key)
+    if made is None:
+        if len(_trace_steps) >= _SHARED_SIZE:
+            _trace_steps.clear()
+        made = _trace_steps[key] = TraceStep(step=rule, result=result, citations=list(citations))
+    return made
+
+
 # --- classification ------------------------------------------------------------------------------------
 
 
-@dataclass
 class Classification:
-    """Everything decided about the system before obligations: the facts the obligations depend on."""
+    """Everything decided about the system before obligations: the facts the obligations depend on.
+
+    The decisions start at the defaults below, which the rules replace (never extend); the trace and the
+    notes are the classification's own.
+    """
 
     roles: tuple[str, ...] = ()  # roles in scope
     in_scope: bool = True
     scope_assumed: bool = False
     scope_certain: bool = False  # at least one role has a stated link to the Union
     established_in_eu: bool | None = None
-    prohibited: list[tuple[str, str, date]] = field(default_factory=list)  # (practice, citation, from)
-    excepted: list[tuple[str, str]] = field(default_factory=list)  # (practice, exception)
+    prohibited: tuple[tuple[str, str, date], ...] = ()  # (practice, citation, from)
+    excepted: tuple[tuple[str, str], ...] = ()  # (practice, exception)
     rbi_exception: bool = False
-    annex_i: dict[str, Any] | None = None
+    annex_i: Mapping[str, Any] | None = None
     annex_i_high_risk: bool = False
     annex_i_section_b: bool = False  # an Annex I Section B high-risk product (whatever Annex III says)
     section_b_only: bool = False
-    annex_iii: list[str] = field(default_factory=list)  # high-risk Annex III points
+    annex_iii: tuple[str, ...] = ()  # high-risk Annex III points
     derogated: bool = False
-    derogation_conditions: list[str] = field(default_factory=list)
-    art50_system: list[str] = field(default_factory=list)
-    art50_owed: list[str] = field(default_factory=list)
+    derogation_conditions: tuple[str, ...] = ()
+    art50_system: tuple[str, ...] = ()
+    art50_owed: tuple[str, ...] = ()
     gpai_presumption: bool = False
     gpai_systemic: bool = False
     gpai_open_exempt: bool = False
     risk_class: str = "minimal"
-    trace: list[TraceStep] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    quiet: bool = False  # a what-if (open questions): the decisions only, no trace, no notes
-    lang: str = "en"
-    words: Mapping[str, str] = field(default_factory=dict)  # the messages in `lang` (rules/notes/<lang>.yaml)
+
+    def __init__(self, m: _Memos, quiet: bool = False) -> None:
+        self.m = m  # the regime and the language, with what is computed once for them
+        self.quiet = quiet  # a what-if (open questions): the decisions only, no trace, no notes
+        self.lang = m.lang
+        self.words = m.words  # the messages in `lang`
+        self.trace: list[TraceStep] = []
+        self.notes: list[str] = []
+
+    def decide(self, rule: Callable[..., T], *facts: Hashable) -> T:
+        """`rule(*facts, record)`'s decision; what it said goes to the trace and the notes (not in a what-if).
+
+        Computed once per distinct `facts` (`_Memos.outcome`).
+        """
+        said: _Outcome[T] | None = self.m.outcomes.get((rule, facts))
+        if said is None:
+            said = self.m.outcome(rule, facts)
+        if not self.quiet:
+            if said.steps:
+                self.trace.extend(said.steps)
+            notes = self.notes
+            for text in said.notes:
+                if text not in notes:
+                    notes.append(text)
+        return said.decided
 
     def say(self, msg: str, **values: Any) -> str:
         """Message `msg` in the assessment's language, its placeholders filled with `values`."""
@@ -184,6 +347,14 @@ class Classification:
         if text and not self.quiet and text not in self.notes:
             self.notes.append(text)
 
+    def what_if(self) -> Classification:
+        """A quiet copy, for a what-if that re-runs only the rules from some point on: those rules replace
+        the decisions they make, so a shallow copy is enough."""
+        alt = object.__new__(Classification)
+        alt.__dict__.update(self.__dict__)
+        alt.quiet = True
+        return alt
+
     @property
     def high_risk(self) -> bool:
         """High-risk with the full Chapter III regime (not only the Art. 2(2) provisions)."""
@@ -195,37 +366,19 @@ class Classification:
         return out + [f"Annex III {p}" for p in self.annex_iii]
 
 
-# Output parts are frozen models: one instance serves every assessment that has the same part (validating
-# a new one for each is a good part of the cost of an assessment). Bounded, for long-running servers.
-_SHARED_SIZE = 8192
-_trace_steps: dict[tuple[str, str, tuple[str, ...]], TraceStep] = {}
-
-
-def _trace_step(rule: str, result: str, citations: tuple[str, ...]) -> TraceStep:
-    key = (rule, result, citations)
-    made = _trace_steps.get(key)
-    if made is None:
-        if len(_trace_steps) >= _SHARED_SIZE:
-            _trace_steps.clear()
-        made = _trace_steps[key] = TraceStep(step=rule, result=result, citations=list(citations))
-    return made
-
-
-def _established(p: Profile, c: Classification) -> bool | None:
-    stated = p.location.established_in_eu
-    country = p.organisation.country
+def _established(stated: bool | None, country: str | None, r: _Record) -> bool | None:
     if stated is not None:
         if country is not None and stated and country not in EU_MEMBER_STATES:
-            c.note("established.country_not_eu", country=country)
+            r.note("established.country_not_eu", country=country)
         if country is not None and not stated and country in EU_MEMBER_STATES:
-            c.note("established.country_eu", country=country)
+            r.note("established.country_eu", country=country)
         return stated
     if country is None:
         return None
     inferred = country in EU_MEMBER_STATES
-    c.note("established.inferred", value="true" if inferred else "false", country=country)
+    r.note("established.inferred", value="true" if inferred else "false", country=country)
     if country in EEA_EFTA_STATES:
-        c.note("established.eea_efta", country=country)
+        r.note("established.eea_efta", country=country)
     return inferred
 
 
@@ -237,50 +390,55 @@ def _link(*values: bool | None) -> bool | None:
     return None
 
 
-def _rule_territorial_scope(p: Profile, c: Classification) -> None:
-    loc = p.location
-    est = c.established_in_eu
-    model = p.kind is Kind.gpai_model
+class _Scope(NamedTuple):
+    roles: tuple[str, ...]  # in scope
+    in_scope: bool
+    certain: bool  # at least one role has a stated link to the Union
+    assumed: bool  # some role's link is not settled by the profile
+
+
+def _rule_territorial_scope(
+    model: bool,
+    roles: tuple[Role, ...],
+    placed_on_eu_market: bool | None,
+    output_used_in_eu: bool | None,
+    established_in_eu: bool | None,
+    r: _Record,
+) -> _Scope:
+    est = established_in_eu
     links: dict[str, bool | None] = {}
-    for role in p.roles:
+    for role in roles:
         if role is Role.provider:
-            links[role] = (
-                loc.placed_on_eu_market if model else _link(loc.placed_on_eu_market, loc.output_used_in_eu)
-            )
+            links[role] = placed_on_eu_market if model else _link(placed_on_eu_market, output_used_in_eu)
         elif role is Role.deployer:
-            links[role] = _link(est, loc.output_used_in_eu)
+            links[role] = _link(est, output_used_in_eu)
         elif role is Role.product_manufacturer:
-            links[role] = loc.placed_on_eu_market
+            links[role] = placed_on_eu_market
         else:  # importers, distributors (2(1)(d)), authorised representatives (2(1)(f))
             links[role] = True
-    if not p.roles:
-        links["(unknown role)"] = _link(loc.placed_on_eu_market, loc.output_used_in_eu, est)
-    in_scope = [r for r, v in links.items() if v is True]
-    unknown = [r for r, v in links.items() if v is None]
-    out = [r for r, v in links.items() if v is False]
-    c.scope_certain = bool(in_scope)
-    if in_scope or unknown:
-        c.roles = tuple(r for r in (*in_scope, *unknown) if r != "(unknown role)")
-        if not c.quiet:
+    if not roles:
+        links["(unknown role)"] = _link(placed_on_eu_market, output_used_in_eu, est)
+    in_scope = [role for role, v in links.items() if v is True]
+    unknown = [role for role, v in links.items() if v is None]
+    out = [role for role, v in links.items() if v is False]
+    if not (in_scope or unknown):
+        r.step("territorial_scope", "scope.out", ["Art. 2(1)"])
+        return _Scope((), False, False, False)
 
-            def roles(rs: list[str]) -> str:
-                return ", ".join(c.say("scope.unknown_role") if r == "(unknown role)" else r for r in rs)
+    def names(rs: list[str]) -> str:
+        return ", ".join(r.say("scope.unknown_role") if x == "(unknown role)" else x for x in rs)
 
-            parts = []
-            if in_scope:
-                parts.append(c.say("scope.in", roles=roles(in_scope)))
-            if unknown:
-                parts.append(c.say("scope.assumed", roles=roles(unknown)))
-                c.note("scope.assumed_note", roles=roles(unknown))
-            if out:
-                parts.append(c.say("scope.not_as", roles=roles(out)))
-            c.trace.append(_trace_step("territorial_scope", "; ".join(parts), ("Art. 2(1)",)))
-        if unknown:
-            c.scope_assumed = True
-    else:
-        c.in_scope = False
-        c.roles = ()
-        c.step("territorial_scope", "scope.out", ["Art. 2(1)"])
+    parts = []
+    if in_scope:
+        parts.append(r.say("scope.in", roles=names(in_scope)))
+    if unknown:
+        parts.append(r.say("scope.assumed", roles=names(unknown)))
+        r.note("scope.assumed_note", roles=names(unknown))
+    if out:
+        parts.append(r.say("scope.not_as", roles=names(out)))
+    r.steps.append(_trace_step("territorial_scope", "; ".join(parts), ("Art. 2(1)",)))
+    in_scope_roles = tuple(x for x in (*in_scope, *unknown) if x != "(unknown role)")
+    return _Scope(in_scope_roles, True, bool(in_scope), bool(unknown))
 
 
 _WHOLLY_EXCLUDING: tuple[tuple[Exclusion, str], ...] = (
@@ -317,110 +475,156 @@ def _rule_exclusions(p: Profile, c: Classification) -> None:
             c.note("exclusion.art_2_10_no_deployer")
 
 
-def _rule_prohibited_practices(p: Profile, reg: Regime, c: Classification) -> None:
+class _Art5(NamedTuple):
+    prohibited: tuple[tuple[str, str, date], ...]  # (practice, citation, from)
+    excepted: tuple[tuple[str, str], ...]  # (practice, exception)
+    rbi_exception: bool
+
+
+def _rule_prohibited_practices(
+    practices: tuple[str, ...], exceptions: tuple[str, ...], deployer: bool, no_roles: bool, r: _Record
+) -> _Art5:
+    """`deployer`: a deployer is among the roles in scope; `no_roles`: the profile names no role."""
+    reg = r.reg
+    prohibited: list[tuple[str, str, date]] = []
+    excepted: list[tuple[str, str]] = []
+    rbi_exception = False
     used_exceptions: set[str] = set()
-    for practice in p.prohibited_practices:
-        name = f"practice.{practice.value}"
+    for practice in practices:
+        name = f"practice.{practice}"
         if not reg.has(name):
-            c.note("prohibited.not_in_regime_note", practice=practice.value, regime=reg.id)
-            c.step(
+            r.note("prohibited.not_in_regime_note", practice=practice, regime=reg.id)
+            r.step(
                 "art_5_prohibited_practices",
                 "prohibited.not_in_regime",
                 ["Art. 5(1)"],
-                practice=practice.value,
+                practice=practice,
                 regime=reg.id,
             )
             continue
         version = reg.param(name)
         value = reg.value(name)
         citation = version.citations[0]
-        exceptions = []
-        for exc in p.prohibited_exceptions:
-            ev = reg.value(f"exception.{exc.value}")
-            if ev["excepts"] == practice.value:
-                exceptions.append(Exception_(exc.value, True, False))
-                used_exceptions.add(exc.value)
+        rule_exceptions = []
+        for exc in exceptions:
+            ev = reg.value(f"exception.{exc}")
+            if ev["excepts"] == practice:
+                rule_exceptions.append(Exception_(exc, True, False))
+                used_exceptions.add(exc)
         use_only = value["acts"] == ["use"]
-        deploys = Role.deployer.value in c.roles or not p.roles
-        exceptions.append(Exception_("use_only_prohibition", use_only and not deploys, False))
-        prohibited, winner = _decide(f"Art. 5 {citation}", True, exceptions)
-        if prohibited:
-            c.prohibited.append((practice.value, citation, value["applies_from"]))
-            c.step("art_5_prohibited_practices", "prohibited.prohibited", [citation], practice=practice.value)
-            note = version.note_in(c.lang)
+        deploys = deployer or no_roles
+        rule_exceptions.append(Exception_("use_only_prohibition", use_only and not deploys, False))
+        is_prohibited, winner = _decide(f"Art. 5 {citation}", True, rule_exceptions)
+        if is_prohibited:
+            prohibited.append((practice, citation, value["applies_from"]))
+            r.step("art_5_prohibited_practices", "prohibited.prohibited", [citation], practice=practice)
+            note = version.note_in(r.lang)
             if note:
-                c.note("prohibited.regime_note", citation=citation, note=note)
+                r.note("prohibited.regime_note", citation=citation, note=note)
         elif winner is not None and winner.name == "use_only_prohibition":
-            c.step(
+            r.step(
                 "art_5_prohibited_practices",
                 "prohibited.use_only",
                 [citation],
-                practice=practice.value,
+                practice=practice,
                 citation=citation,
             )
-            c.note("prohibited.use_only_note", citation=citation)
+            r.note("prohibited.use_only_note", citation=citation)
         else:
             assert winner is not None
             exc_citations = list(reg.param(f"exception.{winner.name}").citations)
-            c.excepted.append((practice.value, winner.name))
-            c.step(
+            excepted.append((practice, winner.name))
+            r.step(
                 "art_5_exceptions",
                 "prohibited.excepted",
                 exc_citations,
-                practice=practice.value,
+                practice=practice,
                 exception=winner.name,
             )
             if reg.value(f"exception.{winner.name}").get("safeguards"):
-                if Role.deployer.value in c.roles:
-                    c.rbi_exception = True
-                c.note("prohibited.rbi_safeguards")
-    for exc in p.prohibited_exceptions:
-        if exc.value not in used_exceptions:
-            excepts = reg.value(f"exception.{exc.value}")["excepts"]
-            c.note("prohibited.unused_exception", exception=exc.value, excepts=excepts)
-    if not p.prohibited_practices:
-        c.step("art_5_prohibited_practices", "prohibited.none", ["Art. 5(1)"])
+                if deployer:
+                    rbi_exception = True
+                r.note("prohibited.rbi_safeguards")
+    for exc in exceptions:
+        if exc not in used_exceptions:
+            excepts = reg.value(f"exception.{exc}")["excepts"]
+            r.note("prohibited.unused_exception", exception=exc, excepts=excepts)
+    if not practices:
+        r.step("art_5_prohibited_practices", "prohibited.none", ["Art. 5(1)"])
+    return _Art5(tuple(prohibited), tuple(excepted), rbi_exception)
 
 
-def _rule_annex_i(a: AnnexI, reg: Regime, c: Classification) -> None:
+class _Art6_1(NamedTuple):
+    annex_i: Mapping[str, Any] | None  # the Annex I act's entry
+    high_risk: bool
+    section_b: bool  # an Annex I Section B high-risk product
+
+
+def _rule_annex_i(
+    legislation: str | None,
+    safety_component: bool | None,
+    third_party_conformity_assessment: bool | None,
+    r: _Record,
+) -> _Art6_1:
+    reg = r.reg
     test = list(reg.param("annex_i.safety_component_test").citations)
-    if a.legislation is None:
-        if a.safety_component or a.third_party_conformity_assessment:
-            c.note("annex_i.no_legislation")
-        return
-    version = reg.param(f"annex_i.{a.legislation.value}")
-    entry = dict(reg.value(f"annex_i.{a.legislation.value}"))
+    if legislation is None:
+        if safety_component or third_party_conformity_assessment:
+            r.note("annex_i.no_legislation")
+        return _Art6_1(None, False, False)
+    version = reg.param(f"annex_i.{legislation}")
+    entry = dict(reg.value(f"annex_i.{legislation}"))
     entry["citation"] = version.citations[0]
-    entry["legislation"] = a.legislation.value
-    c.annex_i = entry
-    c.note_text(version.note_in(c.lang) or "")
-    if a.safety_component and a.third_party_conformity_assessment:
-        c.annex_i_high_risk = True
-        c.step(
+    entry["legislation"] = legislation
+    r.note_text(version.note_in(r.lang) or "")
+    if safety_component and third_party_conformity_assessment:
+        r.step(
             "art_6_1_annex_i_high_risk",
             "annex_i.high_risk",
             ["Art. 6(1)", entry["citation"], *test],
             act=entry["act"],
         )
-        if entry["section"] == "B":
-            c.section_b_only = c.annex_i_section_b = True  # revised below if an Annex III ground also applies
-    else:
-        missing = [
-            k for k in ("safety_component", "third_party_conformity_assessment") if getattr(a, k) is not True
-        ]
-        c.step(
-            "art_6_1_annex_i_high_risk",
-            "annex_i.not_high_risk",
-            ["Art. 6(1)", entry["citation"], *test],
-            missing=c.words["annex_i.and"].join(missing),
-        )
+        return _Art6_1(entry, True, entry["section"] == "B")
+    given = {
+        "safety_component": safety_component,
+        "third_party_conformity_assessment": third_party_conformity_assessment,
+    }
+    missing = [k for k, v in given.items() if v is not True]
+    r.step(
+        "art_6_1_annex_i_high_risk",
+        "annex_i.not_high_risk",
+        ["Art. 6(1)", entry["citation"], *test],
+        missing=r.words["annex_i.and"].join(missing),
+    )
+    return _Art6_1(entry, False, False)
 
 
-def _rule_annex_iii(points: list[str], a: Article63, reg: Regime, c: Classification) -> None:
+class _Art63(NamedTuple):
+    """The `article_6_3` keys the rules read, as a memo key (`_art_6_3` reads them off a profile)."""
+
+    narrow_procedural_task: bool
+    improves_prior_human_activity: bool
+    detects_patterns_without_replacing_human_assessment: bool
+    preparatory_task: bool
+    profiling_of_natural_persons: bool
+
+
+_art_6_3 = attrgetter(*_Art63._fields)
+assert _Art63._fields[:4] == ARTICLE_6_3_CONDITIONS
+
+
+class _Art6_2(NamedTuple):
+    annex_iii: tuple[str, ...]  # high-risk Annex III points
+    derogated: bool
+    conditions: tuple[str, ...]  # the Art. 6(3) conditions of a derogation
+
+
+def _rule_annex_iii(points: tuple[str, ...], article_6_3: tuple[bool, ...], r: _Record) -> _Art6_2:
     if not points:
-        return
-    conditions = [k for k in ARTICLE_6_3_CONDITIONS if getattr(a, k)]
-    condition_citations = [reg.param(f"art_6_3.{k}").citations[0] for k in conditions]
+        return _Art6_2((), False, ())
+    a = _Art63._make(article_6_3)
+    conditions = tuple(k for k in ARTICLE_6_3_CONDITIONS if getattr(a, k))
+    condition_citations = [r.reg.param(f"art_6_3.{k}").citations[0] for k in conditions]
     high_risk, winner = _decide(
         "Art. 6(2)/6(3)",
         True,
@@ -432,35 +636,57 @@ def _rule_annex_iii(points: list[str], a: Article63, reg: Regime, c: Classificat
         ],
     )
     if winner is not None and winner.name == "art_6_3_derogation":
-        c.derogated = True
-        c.derogation_conditions = conditions
-        c.step(
+        r.step(
             "art_6_3_derogation",
             "annex_iii.derogated",
             ["Art. 6(3)", *condition_citations],
             points=", ".join(points),
             conditions=", ".join(conditions),
         )
-        c.note("annex_iii.derogation_note")
-        return
+        r.note("annex_iii.derogation_note")
+        return _Art6_2((), True, conditions)
     assert high_risk
-    c.annex_iii = list(points)
     if a.profiling_of_natural_persons:
-        c.step(
+        r.step(
             "art_6_3_profiling_override",
             "annex_iii.profiling_overrides" if conditions else "annex_iii.profiling_no_derogation",
             ["Art. 6(3)", *condition_citations],
         )
-    c.step(
+    r.step(
         "annex_iii_high_risk",
         "annex_iii.high_risk",
         ["Art. 6(2)", *(f"Annex III {pt}" for pt in points)],
         points=", ".join(points),
     )
+    return _Art6_2(points, False, ())
 
 
-def _rule_transparency(t: Transparency, c: Classification) -> None:
+class _Transparency(NamedTuple):
+    """The `transparency` keys, as a memo key (`_transparency` reads them off a profile)."""
+
+    interacts_with_natural_persons: bool
+    generates_synthetic_content: bool
+    emotion_recognition: bool
+    biometric_categorisation: bool
+    deep_fake: bool
+    public_interest_text: bool
+    human_editorial_review: bool
+
+
+_transparency = attrgetter(*_Transparency._fields)
+
+
+class _Art50(NamedTuple):
+    system: tuple[str, ...]  # the Art. 50 paragraphs of the system
+    owed: tuple[str, ...]  # those owed by a role in scope
+
+
+def _rule_transparency(
+    transparency: tuple[bool, ...], provider_like: bool, deployer: bool, r: _Record
+) -> _Art50:
+    """`provider_like`: a provider or product manufacturer is among the roles in scope; `deployer`: a deployer is."""
     # The open questions rely on each key adding one paragraph (`_ART_50_OF_KEY`): keep them in step.
+    t = _Transparency._make(transparency)
     system: list[str] = []
     if t.interacts_with_natural_persons:
         system.append("Art. 50(1)")
@@ -473,58 +699,82 @@ def _rule_transparency(t: Transparency, c: Classification) -> None:
     if deep_fake or text:
         system.append("Art. 50(4)")
     if t.public_interest_text and t.human_editorial_review and not deep_fake:
-        c.step("art_50_4_public_interest_text", "art_50.editorial_review", ["Art. 50(4)"])
+        r.step("art_50_4_public_interest_text", "art_50.editorial_review", ["Art. 50(4)"])
     if t.human_editorial_review and not t.public_interest_text:
-        c.note("art_50.editorial_review_unused")
-    c.art50_system = system
-    roles = set(c.roles)
-    owed = [
+        r.note("art_50.editorial_review_unused")
+    owed = tuple(
         cit
         for cit in system
-        if (_ART_50_BY_ROLE[cit] == "provider" and roles & set(_PROVIDER_LIKE))
-        or (_ART_50_BY_ROLE[cit] == "deployer" and "deployer" in roles)
-    ]
-    c.art50_owed = owed
+        if (_ART_50_BY_ROLE[cit] == "provider" and provider_like)
+        or (_ART_50_BY_ROLE[cit] == "deployer" and deployer)
+    )
     for cit in system:
         rule = _TRANSPARENCY[cit]
         if cit == "Art. 50(4)" and not deep_fake:
             rule = "art_50_4_public_interest_text"
-        if not c.quiet:
-            who = c.say(f"art_50.{_ART_50_BY_ROLE[cit]}s")
-            c.step(rule, "art_50.owed" if cit in owed else "art_50.not_owed", [cit], citation=cit, who=who)
+        who = r.say(f"art_50.{_ART_50_BY_ROLE[cit]}s")
+        r.step(rule, "art_50.owed" if cit in owed else "art_50.not_owed", [cit], citation=cit, who=who)
+    return _Art50(tuple(system), owed)
 
 
-def _rule_gpai(p: Profile, reg: Regime, c: Classification) -> None:
-    if p.kind is Kind.ai_system:
-        return
-    m = p.gpai_model
-    threshold = reg.value("gpai.systemic_risk_compute")
-    c.gpai_presumption = m.training_compute_flop is not None and m.training_compute_flop > threshold["flop"]
-    c.gpai_systemic = c.gpai_presumption or m.designated_systemic_risk
-    c.gpai_open_exempt = m.open_source and not c.gpai_systemic
-    if c.gpai_presumption:
-        c.step(
+def _rule_annex_i_section_b(art_50_owed: bool, r: _Record) -> None:
+    """Only the provisions listed in Art. 2(2) apply to an Annex I Section B product (not Art. 50)."""
+    section_b = r.reg.param("annex_i.section_b_applicable")
+    provisions = r.reg.value("annex_i.section_b_applicable")["provisions"]
+    listed = ", ".join(provisions)
+    r.step("art_2_2_annex_i_section_b", "annex_i.section_b", ["Art. 2(2)"], provisions=listed)
+    note = section_b.note_in(r.lang)
+    if note:
+        r.note("annex_i.section_b_note_with", provisions=listed, note=note)
+    else:
+        r.note("annex_i.section_b_note", provisions=listed)
+    if art_50_owed:
+        r.note("annex_i.section_b_no_art_50")
+
+
+class _Art51(NamedTuple):
+    presumption: bool  # systemic risk presumed from the training compute
+    systemic: bool
+    open_exempt: bool  # the Art. 53(2) open-source exemption
+
+
+def _rule_gpai(
+    kind: Kind,
+    training_compute_flop: float | None,
+    designated_systemic_risk: bool,
+    open_source: bool,
+    free_open_source_excluded: bool,
+    r: _Record,
+) -> _Art51:
+    """For a GPAI model or a GPAI system (`kind`); `free_open_source_excluded`: exclusions lists free_open_source."""
+    threshold = r.reg.value("gpai.systemic_risk_compute")
+    presumption = training_compute_flop is not None and training_compute_flop > threshold["flop"]
+    systemic = presumption or designated_systemic_risk
+    open_exempt = open_source and not systemic
+    if presumption:
+        r.step(
             "art_51_systemic_risk",
             "gpai.presumed",
             ["Art. 51(1)(a)", "Art. 51(2)"],
-            flop=m.training_compute_flop,
+            flop=training_compute_flop,
             threshold=threshold["flop"],
         )
-    elif m.designated_systemic_risk:
-        c.step("art_51_systemic_risk", "gpai.designated", ["Art. 51(1)(b)"])
+    elif designated_systemic_risk:
+        r.step("art_51_systemic_risk", "gpai.designated", ["Art. 51(1)(b)"])
     else:
-        c.step("art_51_systemic_risk", "gpai.no_systemic_risk", ["Art. 51(2)"])
-    if p.kind is Kind.gpai_model:
-        if m.open_source:
-            if c.gpai_open_exempt:
-                c.step("art_53_2_open_source_exemption", "gpai.open_source_exempt", ["Art. 53(2)"])
-                c.step("art_54_6_open_source_representative", "gpai.no_representative", ["Art. 54(6)"])
+        r.step("art_51_systemic_risk", "gpai.no_systemic_risk", ["Art. 51(2)"])
+    if kind is Kind.gpai_model:
+        if open_source:
+            if open_exempt:
+                r.step("art_53_2_open_source_exemption", "gpai.open_source_exempt", ["Art. 53(2)"])
+                r.step("art_54_6_open_source_representative", "gpai.no_representative", ["Art. 54(6)"])
             else:
-                c.step("art_53_2_open_source_exemption", "gpai.open_source_not_exempt", ["Art. 53(2)"])
-        if Exclusion.free_open_source in p.exclusions:
-            c.note("gpai.art_2_12_model")
+                r.step("art_53_2_open_source_exemption", "gpai.open_source_not_exempt", ["Art. 53(2)"])
+        if free_open_source_excluded:
+            r.note("gpai.art_2_12_model")
     else:
-        c.note("gpai.system")
+        r.note("gpai.system")
+    return _Art51(presumption, systemic, open_exempt)
 
 
 def _rule_open_source_exclusion(p: Profile, c: Classification) -> None:
@@ -554,63 +804,95 @@ def classify(p: Profile, reg: Regime, quiet: bool = False, lang: str = "en") -> 
     `quiet`: only the decisions, without trace or notes (for the what-ifs of the open questions);
     `lang`: the language of the trace and the notes.
     """
-    c = Classification(quiet=quiet, lang=lang, words=messages()[lang])
-    c.established_in_eu = _established(p, c)
-    _rule_territorial_scope(p, c)
-    _rule_exclusions(p, c)
+    return _classify(p, _memos(reg, lang), quiet)
+
+
+def _classify(p: Profile, m: _Memos, quiet: bool = False) -> Classification:
+    c = Classification(m, quiet)
+    loc = p.location
+    c.established_in_eu = c.decide(_established, loc.established_in_eu, p.organisation.country)
+    c.roles, c.in_scope, c.scope_certain, c.scope_assumed = c.decide(
+        _rule_territorial_scope,
+        p.kind is Kind.gpai_model,
+        tuple(p.roles),
+        loc.placed_on_eu_market,
+        loc.output_used_in_eu,
+        c.established_in_eu,
+    )
+    if p.exclusions:
+        _rule_exclusions(p, c)
     if not c.in_scope:
         c.risk_class = "out_of_scope"
         return c
     if p.kind is Kind.gpai_model:
-        return _classify_from_art_50(p, p.transparency, reg, c)
-    _rule_prohibited_practices(p, reg, c)
-    return _classify_from_annex_i(p, p.annex_i, p.article_6_3, reg, c)
+        return _classify_from_art_50(p, _transparency(p.transparency), c)
+    c.prohibited, c.excepted, c.rbi_exception = c.decide(
+        _rule_prohibited_practices,
+        tuple(p.prohibited_practices),
+        tuple(p.prohibited_exceptions),
+        "deployer" in c.roles,
+        not p.roles,
+    )
+    a = p.annex_i
+    annex_i = (a.legislation, a.safety_component, a.third_party_conformity_assessment)
+    return _classify_from_annex_i(p, annex_i, _art_6_3(p.article_6_3), c)
 
 
 def _classify_from_annex_i(
-    p: Profile, annex_i: AnnexI, article_6_3: Article63, reg: Regime, c: Classification
+    p: Profile,
+    annex_i: tuple[str | None, bool | None, bool | None],
+    article_6_3: tuple[bool, ...],
+    c: Classification,
 ) -> Classification:
     """The rules from Art. 6(1) on (high-risk, then `_classify_from_art_50`), for an AI system.
 
     The rules before them read neither `annex_i` nor `article_6_3`, so a what-if on those keys re-runs only
     this part, on a quiet copy of the classification (see `_reclassify_high_risk`).
     """
-    _rule_annex_i(annex_i, reg, c)
-    _rule_annex_iii(p.annex_iii, article_6_3, reg, c)
-    if c.annex_iii:
-        c.section_b_only = False
-    return _classify_from_art_50(p, p.transparency, reg, c)
+    c.annex_i, c.annex_i_high_risk, c.annex_i_section_b = c.decide(_rule_annex_i, *annex_i)
+    c.annex_iii, c.derogated, c.derogation_conditions = c.decide(
+        _rule_annex_iii, tuple(p.annex_iii), article_6_3
+    )
+    c.section_b_only = c.annex_i_section_b and not c.annex_iii  # Art. 2(2) unless an Annex III ground applies
+    return _classify_from_art_50(p, _transparency(p.transparency), c)
 
 
-def _classify_from_art_50(p: Profile, t: Transparency, reg: Regime, c: Classification) -> Classification:
+def _classify_from_art_50(p: Profile, transparency: tuple[bool, ...], c: Classification) -> Classification:
     """The rules from Art. 50 on (transparency, GPAI, the Art. 2(12) exclusion) and the risk class.
 
     None of the rules before them reads `transparency`, and these only assign (never extend) the facts they
     decide, so a what-if on a transparency key re-runs only this part, on a quiet copy of the classification
     (see `_reclassify_transparency`).
     """
-    if p.kind is not Kind.gpai_model:
-        _rule_transparency(t, c)
+    kind = p.kind
+    if kind is not Kind.gpai_model:
+        roles = c.roles
+        c.art50_system, c.art50_owed = c.decide(
+            _rule_transparency,
+            transparency,
+            "provider" in roles or "product_manufacturer" in roles,
+            "deployer" in roles,
+        )
         if c.section_b_only:
-            section_b = reg.param("annex_i.section_b_applicable")
-            provisions = reg.value("annex_i.section_b_applicable")["provisions"]
-            listed = ", ".join(provisions)
-            c.step("art_2_2_annex_i_section_b", "annex_i.section_b", ["Art. 2(2)"], provisions=listed)
-            note = section_b.note_in(c.lang)
-            if note:
-                c.note("annex_i.section_b_note_with", provisions=listed, note=note)
-            else:
-                c.note("annex_i.section_b_note", provisions=listed)
-            if c.art50_owed:
-                c.note("annex_i.section_b_no_art_50")
-                c.art50_owed = []
-    _rule_gpai(p, reg, c)
-    _rule_open_source_exclusion(p, c)
+            c.decide(_rule_annex_i_section_b, bool(c.art50_owed))
+            c.art50_owed = ()
+    if kind is not Kind.ai_system:
+        g = p.gpai_model
+        c.gpai_presumption, c.gpai_systemic, c.gpai_open_exempt = c.decide(
+            _rule_gpai,
+            kind,
+            g.training_compute_flop,
+            g.designated_systemic_risk,
+            g.open_source,
+            Exclusion.free_open_source in p.exclusions,
+        )
+    if p.exclusions:
+        _rule_open_source_exclusion(p, c)
     if not c.in_scope:
         c.risk_class = "out_of_scope"
-        c.prohibited, c.annex_iii, c.annex_i_high_risk, c.art50_owed = [], [], False, []
+        c.prohibited, c.annex_iii, c.annex_i_high_risk, c.art50_owed = (), (), False, ()
         return c
-    if p.kind is Kind.gpai_model:
+    if kind is Kind.gpai_model:
         c.risk_class = "gpai_model_systemic" if c.gpai_systemic else "gpai_model"
     elif c.prohibited:
         c.risk_class = "prohibited"
@@ -626,11 +908,11 @@ def _classify_from_art_50(p: Profile, t: Transparency, reg: Regime, c: Classific
 # --- obligations -------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Ctx:
+class _Ctx(NamedTuple):
     p: Profile
     reg: Regime
     c: Classification
+    m: _Memos
 
 
 def _fria(x: _Ctx) -> bool:
@@ -686,27 +968,29 @@ def _high_risk_basis(x: _Ctx) -> tuple[str, str]:
         options.append(("date.high_risk_annex_i", "annex_i"))
     if not options:  # obligations of the high-risk bucket only exist for high-risk systems
         options.append(("date.high_risk_annex_iii", "annex_iii"))
-    return min(options, key=lambda o: x.reg.date(o[0]))
+    return min(options, key=lambda o: x.m.regime_date(o[0]))
 
 
-@dataclass
-class _Dated:
+class _Dated(NamedTuple):
+    """When an obligation applies, and why."""
+
     applies_from: date | None
-    params: list[str]  # the regime parameters that fix the date (for deadlines)
+    params: tuple[str, ...]  # the regime parameters that fix the date (for deadlines)
     legacy_note: str | None = None
+    legacy: tuple[str, str] | None = None  # (Art. 111 rule, its date) when the system falls under it
 
 
-def _date_of(entry: CatalogueEntry, role: str, x: _Ctx, legacy_log: dict[str, str]) -> _Dated:
-    reg, p = x.reg, x.p
-    if entry.date == "high_risk":
+def _date_of(bucket: str, legacy: str | None, role: str, x: _Ctx) -> _Dated:
+    """The date of the catalogue entries of date bucket `bucket` and legacy rule `legacy` owed by `role`."""
+    reg, p, m = x.reg, x.p, x.m
+    if bucket == "high_risk":
         param, ground = _high_risk_basis(x)
     else:
-        param = _BUCKET_PARAM[entry.date]
+        param = _BUCKET_PARAM[bucket]
         ground = "annex_iii"
-    base = reg.date(param)
-    dated = _Dated(base, [param])
+    base = m.regime_date(param)
     placed = p.placed_on_market
-    if entry.legacy == "high_risk":
+    if legacy == "high_risk":
         cutoff_value = reg.value("legacy.high_risk")["placed_before"]
         cutoff: date = cutoff_value[ground] if isinstance(cutoff_value, dict) else cutoff_value
         if placed is not None and placed < cutoff:
@@ -716,41 +1000,53 @@ def _date_of(entry: CatalogueEntry, role: str, x: _Ctx, legacy_log: dict[str, st
                 candidates.append((max(change, base), "legacy.high_risk"))
             if p.deployer.public_authority and role in ("provider", "deployer", "product_manufacturer"):
                 candidates.append(
-                    (reg.date("legacy.public_authority_deadline"), "legacy.public_authority_deadline")
+                    (m.regime_date("legacy.public_authority_deadline"), "legacy.public_authority_deadline")
                 )
-            legacy_log["high_risk"] = cutoff.isoformat()
+            logged = ("high_risk", cutoff.isoformat())
             if candidates:
                 when, src = min(candidates)
-                return _Dated(when, [src])
-            return _Dated(None, ["legacy.high_risk"], "only on a significant change in design")
-    elif entry.legacy == "gpai":
+                return _Dated(when, (src,), None, logged)
+            return _Dated(None, ("legacy.high_risk",), "only on a significant change in design", logged)
+    elif legacy == "gpai":
         rule = reg.value("legacy.gpai")
         if placed is not None and placed < rule["placed_before"]:
-            legacy_log["gpai"] = rule["deadline"].isoformat()
-            return _Dated(rule["deadline"], ["legacy.gpai"])
-    elif entry.legacy == "art_50_2" and reg.has("legacy.art_50_2"):
+            return _Dated(rule["deadline"], ("legacy.gpai",), None, ("gpai", rule["deadline"].isoformat()))
+    elif legacy == "art_50_2" and reg.has("legacy.art_50_2"):
         rule = reg.value("legacy.art_50_2")
         if placed is not None and placed < rule["placed_before"]:
-            legacy_log["art_50_2"] = rule["deadline"].isoformat()
-            return _Dated(max(rule["deadline"], base), ["legacy.art_50_2"])
-    return dated
+            logged = ("art_50_2", rule["deadline"].isoformat())
+            return _Dated(max(rule["deadline"], base), ("legacy.art_50_2",), None, logged)
+    undelayed = m.undelayed.get(param)
+    if undelayed is None:
+        undelayed = m.undelayed[param] = _Dated(base, (param,))
+    return undelayed
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, eq=False, slots=True)
 class _Planned:
-    """A catalogue entry owed by one role: everything about an obligation except its date."""
+    """A catalogue entry owed by one role: everything about an obligation except its date.
+
+    Compared by identity: one per entry, owner and citations (`_Memos.planned`), part of memo keys.
+    """
 
     entry: CatalogueEntry
     owner: str
     title: str
     citations: tuple[str, ...]
-    made: dict[tuple[date | None, bool], Obligation] = field(default_factory=dict, compare=False)
+    made: dict[tuple[date | None, bool], Obligation] = field(default_factory=dict)
+
+    @property
+    def date_key(self) -> tuple[str, str | None, str]:
+        """(date bucket, legacy rule, owner): all that `_date_of` reads of the entry and its owner."""
+        return (self.entry.date, self.entry.legacy, self.owner)
 
     def obligation(self, applies_from: date | None, in_force: bool) -> Obligation:
         """The obligation with this date (one shared instance per date: see `_trace_step`)."""
         key = (applies_from, in_force)
         made = self.made.get(key)
         if made is None:
+            if len(self.made) >= _SHARED_SIZE:
+                self.made.clear()
             made = self.made[key] = Obligation(
                 id=self.entry.id,
                 title=self.title,
@@ -761,8 +1057,6 @@ class _Planned:
             )
         return made
 
-
-_MEMO_SIZE = 4096  # per regime; a long-running server sees many combinations of roles
 
 # Rows in catalogue order: (a number for the row's conditions, the conditions, what the entries give each
 # owner when the conditions hold); adjacent entries under the same conditions share a row.
@@ -787,20 +1081,21 @@ class _Table:
 
     rows: tuple[_Row, ...]
     conditions: tuple[Callable[[_Ctx], bool], ...]
-    plans: dict[tuple[bool, ...], tuple[_Planned, ...]] = field(default_factory=dict)
+    plans: _Memo = field(default_factory=_Memo)
 
 
-def _owed_by(reg: Regime, lang: str, roles: tuple[str, ...], high_risk: bool) -> _Table:
+def _owed_by(m: _Memos, roles: tuple[str, ...], high_risk: bool) -> _Table:
     """What each catalogue entry gives these roles, and the conditions under which it does.
 
     This depends only on the regime, the language, the roles in scope (their order fixes the order of
     owners) and whether the system is high-risk (Art. 25(3) for product manufacturers), so it is computed
-    once per combination and kept with the regime; `_plan` checks the conditions for each profile.
+    once per combination (`m` is per regime and language); `_plan` checks the conditions for each profile.
     """
-    key = ("owed_by", lang, roles, high_risk)
-    table: _Table | None = reg.memo.get(key)
+    key = (roles, high_risk)
+    table: _Table | None = m.tables.get(key)
     if table is not None:
         return table
+    reg, lang = m.reg, m.lang
     group_ids: dict[tuple[tuple[str, ...], frozenset[str] | None], int] = {}
     rows: list[_Row] = []
     for entry in load_catalogue():
@@ -830,7 +1125,11 @@ def _owed_by(reg: Regime, lang: str, roles: tuple[str, ...], high_risk: bool) ->
                 cites = citations
                 if owner == "product_manufacturer" and high_risk and entry.legacy == "high_risk":
                     cites = (*cites, "Art. 25(3)")
-                items.append(_Planned(entry, str(owner), title_texts[lang], cites))
+                shared = (entry.id, str(owner), cites)  # all of an item; the title follows from the entry
+                item = m.planned.get(shared)
+                if item is None:
+                    item = m.planned[shared] = _Planned(entry, str(owner), title_texts[lang], cites)
+                items.append(item)
         if not items:
             continue
         group = group_ids.setdefault((entry.when, sizes), len(group_ids))
@@ -842,52 +1141,120 @@ def _owed_by(reg: Regime, lang: str, roles: tuple[str, ...], high_risk: bool) ->
                 conditions += (_size_among(sizes),)
             rows.append((group, conditions, tuple(items)))
     table = _Table(tuple(rows), tuple(dict.fromkeys(cond for _, conds, _ in rows for cond in conds)))
-    if len(reg.memo) >= _MEMO_SIZE:
-        reg.memo.clear()
-    reg.memo[key] = table
-    return table
+    return m.tables.keep(key, table)
 
 
-def _plan(x: _Ctx, lang: str) -> tuple[_Planned, ...]:
+@dataclass(frozen=True, eq=False, slots=True)
+class _Plan:
+    """The catalogue entries owed, by owner, in catalogue order, with what follows from them alone.
+
+    Compared by identity: a plan is made once per table and values of its conditions (`_plan`), and is
+    part of the keys of the memos that depend on it.
+    """
+
+    items: tuple[_Planned, ...]
+    date_keys: tuple[tuple[str, str | None, str], ...]  # distinct (date bucket, legacy rule, owner), in order
+    date_of_item: tuple[int, ...]  # the position of each item's in `date_keys`
+    ids: frozenset[str]
+    roles_with: frozenset[str]  # the owners of an obligation other than AI literacy (penalties)
+    plain: bool  # no citation of an entry could be a ground (see `_dates`)
+    runs: tuple[tuple[int, tuple[str, ...]], ...]  # the citations of each run of items of one date key
+    literacy: bool  # AI literacy is owed (notes)
+    representative: bool  # an authorised representative must be appointed (notes)
+    made: _Memo = field(default_factory=lambda: _Memo(1024))  # `obligations`
+    dates: _Memo = field(default_factory=lambda: _Memo(1024))  # `_dates`
+
+    @staticmethod
+    def of(items: tuple[_Planned, ...]) -> _Plan:
+        """The plan of these items: a function of the items alone (so plans are shared: see `_plan`)."""
+        keys: dict[tuple[str, str | None, str], int] = {}
+        date_of_item = []
+        runs: list[tuple[int, list[str]]] = []
+        cited: set[str] = set()
+        for item in items:
+            k = keys.setdefault(item.date_key, len(keys))
+            date_of_item.append(k)
+            cited.update(item.citations)
+            if runs and runs[-1][0] == k:
+                runs[-1][1].extend(item.citations)
+            else:
+                runs.append((k, list(item.citations)))
+        ids = frozenset(item.entry.id for item in items)
+        return _Plan(
+            items,
+            tuple(keys),
+            tuple(date_of_item),
+            ids,
+            frozenset(item.owner for item in items if item.entry.id not in ("ai_literacy",)),
+            cited.isdisjoint(_GROUND_LIKE),
+            tuple((k, tuple(dict.fromkeys(cites))) for k, cites in runs),
+            "ai_literacy" in ids,
+            "appoint_authorised_representative" in ids or "gpai_appoint_authorised_representative" in ids,
+        )
+
+    def obligations(self, datings: tuple[_Dated, ...], as_of: date) -> tuple[Obligation, ...]:
+        """The obligations, dated by `datings` (one per `date_keys`) and in force or not on `as_of`."""
+        key = (datings, as_of)
+        made: tuple[Obligation, ...] | None = self.made.get(key)
+        if made is None:
+            out = []
+            for item, i in zip(self.items, self.date_of_item, strict=True):
+                when = datings[i].applies_from
+                out.append(item.obligation(when, when is not None and as_of >= when))
+            made = self.made.keep(key, tuple(out))
+        return made
+
+
+def _plan(x: _Ctx) -> _Plan:
     """The catalogue entries owed, by owner, in catalogue order: those whose `when` conditions all hold.
 
     The plan depends only on which of the table's conditions hold, so it is kept with the table for each
-    combination of their values (the conditions are plain tests of facts, without side effects).
+    combination of their values (the conditions are plain tests of facts, without side effects). Tables
+    that come to the same items share one plan, and with it what is kept with the plan.
     """
-    table = _owed_by(x.reg, lang, x.c.roles, x.c.high_risk)
+    table = _owed_by(x.m, x.c.roles, x.c.high_risk)
     held = tuple([condition(x) for condition in table.conditions])
-    plan = table.plans.get(held)
+    plan: _Plan | None = table.plans.get(held)
     if plan is None:
         truth = dict(zip(table.conditions, held, strict=True))
-        plan = tuple(
+        items = tuple(
             item
-            for _, conditions, items in table.rows
+            for _, conditions, row in table.rows
             if all(truth[condition] for condition in conditions)
-            for item in items
+            for item in row
         )
-        if len(table.plans) >= _MEMO_SIZE:
-            table.plans.clear()
-        table.plans[held] = plan
+        shared = x.m.plans.get(items)
+        if shared is None:
+            shared = x.m.plans.keep(items, _Plan.of(items))
+        plan = table.plans.keep(held, shared)
     return plan
 
 
 class _Built(NamedTuple):
+    """An obligation, with the regime parameters that fix its date (for deadlines and notes)."""
+
     obligation: Obligation
-    params: list[str]
-    legacy_note: str | None
+    params: tuple[str, ...]
 
 
-def _obligations(x: _Ctx, lang: str, as_of: date, legacy_log: dict[str, str]) -> list[_Built]:
-    reg, c = x.reg, x.c
+def _prohibited_obligations(x: _Ctx, as_of: date) -> tuple[_Built, ...]:
+    """Art. 5: one "do not" per prohibited practice and role concerned.
+
+    They depend only on the practices (with their citations and dates), the roles in scope and `as_of`.
+    """
+    c, m = x.c, x.m
+    key = (c.prohibited, c.roles, as_of)
+    made: tuple[_Built, ...] | None = m.banned.get(key)
+    if made is not None:
+        return made
+    reg, lang = m.reg, m.lang
     out: list[_Built] = []
-    roles = c.roles
-    # Art. 5: one "do not" per prohibited practice and role concerned.
     for practice, citation, applies_from in c.prohibited:
         pversion = reg.param(f"practice.{practice}")
         acts = reg.value(f"practice.{practice}")["acts"]
         assert pversion.title is not None
         what = pversion.title[lang]
-        for role in roles:
+        for role in c.roles:
             if acts == ["use"] and role != Role.deployer.value:
                 continue
             verb = (
@@ -907,18 +1274,8 @@ def _obligations(x: _Ctx, lang: str, as_of: date, legacy_log: dict[str, str]) ->
                 applies_from=applies_from,
                 in_force=as_of >= applies_from,
             )
-            out.append(_Built(ob, [_prohibition_param(reg, practice)], None))
-    dates: dict[tuple[str, str | None, str], _Dated] = {}
-    for item in _plan(x, lang):
-        entry, owner = item.entry, item.owner
-        key = (entry.date, entry.legacy, owner)  # all that _date_of reads of the entry and the role
-        dated = dates.get(key)
-        if dated is None:
-            dated = dates[key] = _date_of(entry, owner, x, legacy_log)
-        when = dated.applies_from
-        ob = item.obligation(when, when is not None and as_of >= when)
-        out.append(_Built(ob, dated.params, dated.legacy_note))
-    return out
+            out.append(_Built(ob, (_prohibition_param(reg, practice),)))
+    return m.banned.keep(key, tuple(out))
 
 
 def _prohibition_param(reg: Regime, practice: str) -> str:
@@ -926,11 +1283,115 @@ def _prohibition_param(reg: Regime, practice: str) -> str:
     return raw[1:] if isinstance(raw, str) and raw.startswith("=") else "date.chapters_i_ii"
 
 
-# --- deadlines, penalties ---------------------------------------------------------------------------------
+# --- what follows from the obligations and their dates: deadlines, notes, the Art. 111 step -----------------
+
+_GROUNDS = "\x00grounds"  # stands for the system's high-risk grounds among a deadline's citations (`_Dates`)
+_GROUND_LIKE = frozenset({"Art. 6(1)", *(f"Annex III {pt}" for pt in ANNEX_III_POINTS)})
 
 
-def _deadlines(x: _Ctx, built: list[_Built], lang: str, legacy_log: dict[str, str]) -> list[Deadline]:
-    reg, c = x.reg, x.c
+class _Draft(NamedTuple):
+    """A deadline whose citations may hold `_GROUNDS`, the place of the grounds of the system."""
+
+    date: date
+    what: str
+    citations: tuple[str, ...]
+    made: Deadline | None  # the deadline itself, when its citations do not hold `_GROUNDS`
+
+    def deadline(self, grounds: list[str]) -> Deadline:
+        """The deadline of a system with these grounds (repeats dropped, as `_deadlines` drops them)."""
+        if self.made is not None:
+            return self.made
+        i = self.citations.index(_GROUNDS)
+        cites = (*self.citations[:i], *grounds, *self.citations[i + 1 :])
+        return _deadline(self.date, self.what, tuple(dict.fromkeys(cites)))
+
+
+class _Dates(NamedTuple):
+    """What follows from the obligations and their dates (see `_dates`)."""
+
+    drafts: tuple[_Draft, ...]  # the deadlines, by date
+    legacy_log: tuple[tuple[str, str], ...]  # (Art. 111 rule, its date) of the rules the system is under
+    legacy_citations: tuple[str, ...]  # of the Art. 111 trace step
+    low_confidence: tuple[str, ...]  # the parameters fixing the dates whose confidence is not high (notes)
+    asks_significant_change: bool  # some date depends on a significant change in design (open questions)
+
+
+def _dates(x: _Ctx, plan: _Plan, datings: tuple[_Dated, ...], banned: tuple[_Built, ...]) -> _Dates:
+    """Deadlines (as drafts), the legacy rules and the facts of the notes that follow from the dates.
+
+    Without prohibited practices the grounds in a deadline are the system's high-risk grounds wherever they
+    appear (for a date of the high-risk bucket and the Art. 111(2) cut-off), and nowhere else as long as no
+    catalogue citation of the plan could be a ground (`_Plan.plain`): then they are left as `_GROUNDS`, and
+    the rest depends only on the plan, its dates, whether the system is a GPAI model and whether the Annex X
+    rule applies, so it is computed once per combination of those, with the plan. Otherwise it is computed
+    for the profile, with the grounds in place.
+    """
+    p, c, reg = x.p, x.c, x.reg
+    annex_x = False
+    if c.annex_iii and any(pt[0] in "67" for pt in c.annex_iii) and p.deployer.public_authority:
+        placed = p.placed_on_market
+        annex_x = placed is not None and placed < reg.value("legacy.annex_x")["placed_before"]
+    model = p.kind is Kind.gpai_model
+    plain = plan.plain and not c.prohibited
+    key = (datings, model, annex_x)
+    if plain:
+        made: _Dates | None = plan.dates.get(key)
+        if made is not None:
+            return made
+    built: list[tuple[date | None, tuple[str, ...], Sequence[str]]]
+    if plain and all(len(d.params) == 1 for d in datings):
+        # Consecutive items of one date key add, to the same date, the same parameter, the same grounds and
+        # their citations: as one item with all their citations (repeats are dropped anyway).
+        built = [(datings[k].applies_from, datings[k].params, cites) for k, cites in plan.runs]
+    else:
+        built = [(b.obligation.applies_from, b.params, b.obligation.citations) for b in banned]
+        for item, i in zip(plan.items, plan.date_of_item, strict=True):
+            dated = datings[i]
+            built.append((dated.applies_from, dated.params, item.citations))
+    legacy_log: dict[str, str] = {}
+    for dated in datings:  # in the order `_date_of` met them: a later one overwrites, as it always has
+        if dated.legacy is not None:
+            legacy_log[dated.legacy[0]] = dated.legacy[1]
+    if plain:
+        grounds: list[str] = [_GROUNDS]
+        own_grounds = grounds
+    else:
+        own_grounds = c.grounds
+        grounds = [cit for _, cit, _ in c.prohibited] + own_grounds
+    drafts = _deadlines(x, plan, built, grounds, own_grounds, legacy_log, model, annex_x)
+    legacy_citations = sorted(
+        {
+            cit
+            for _, params, _ in built
+            for n in params
+            if n.startswith("legacy.")
+            for cit in reg.param(n).citations
+        }
+    )
+    made = _Dates(
+        drafts,
+        tuple(legacy_log.items()),
+        tuple(legacy_citations or ["Art. 111(2)"]),
+        tuple(n for n in {n for _, params, _ in built for n in params} if reg.param(n).confidence != "high"),
+        any(d.legacy_note or "legacy.public_authority_deadline" in d.params for d in datings),
+    )
+    return plan.dates.keep(key, made) if plain else made
+
+
+def _deadlines(
+    x: _Ctx,
+    plan: _Plan,
+    built: list[tuple[date | None, tuple[str, ...], Sequence[str]]],
+    grounds: list[str],
+    own_grounds: list[str],
+    legacy_log: dict[str, str],
+    model: bool,
+    annex_x: bool,
+) -> tuple[_Draft, ...]:
+    """The deadlines of the obligations in `built` — (applies from, date parameters, citations) — and the
+    other dates of the system. `grounds`: the grounds, prohibitions first; `own_grounds`: the high-risk ones.
+    """
+    reg, lang = x.reg, x.m.lang
     by_date: dict[date, tuple[list[str], list[str], set[str]]] = {}
     versions: dict[str, tuple[str | None, tuple[str, ...]]] = {}
 
@@ -952,28 +1413,30 @@ def _deadlines(x: _Ctx, built: list[_Built], lang: str, legacy_log: dict[str, st
                     cited.add(cit)
                     cites.append(cit)
 
-    grounds = [cit for _, cit, _ in c.prohibited] + c.grounds
-    for b in built:
-        ob = b.obligation
-        if ob.applies_from is None:
+    for applies_from, params, citations in built:
+        if applies_from is None:
             continue
-        for param in b.params:
+        for param in params:
             if param.startswith("date.high_risk"):
                 concerned = grounds
             else:
-                concerned = [g for g in grounds if g in ob.citations]
-            add(ob.applies_from, param, [*concerned, *ob.citations])
+                concerned = [g for g in grounds if g in citations]
+            add(applies_from, param, [*concerned, *citations])
     if "high_risk" in legacy_log:
-        add(date.fromisoformat(legacy_log["high_risk"]), "legacy.high_risk", c.grounds)
-    if any(b.obligation.id == "sandbox_priority_access" for b in built):
+        add(date.fromisoformat(legacy_log["high_risk"]), "legacy.high_risk", own_grounds)
+    if "sandbox_priority_access" in plan.ids:
         add(reg.date("date.national_sandboxes"), "date.national_sandboxes", [])
-    if x.p.kind is Kind.gpai_model:
+    if model:
         add(reg.value("fine.gpai_providers")["applies_from"], "date.gpai_fines", [])
-    if x.c.annex_iii and any(pt[0] in "67" for pt in x.c.annex_iii) and x.p.deployer.public_authority:
+    if annex_x:
         rule = reg.value("legacy.annex_x")
-        if x.p.placed_on_market is not None and x.p.placed_on_market < rule["placed_before"]:
-            add(rule["deadline"], "legacy.annex_x", [])
-    return [_deadline(d, "; ".join(whats), tuple(cites)) for d, (whats, cites, _) in sorted(by_date.items())]
+        add(rule["deadline"], "legacy.annex_x", [])
+    drafts = []
+    for when, (whats, cites, _) in sorted(by_date.items()):
+        what = "; ".join(whats)
+        made = None if _GROUNDS in cites else _deadline(when, what, tuple(cites))
+        drafts.append(_Draft(when, what, tuple(cites), made))
+    return tuple(drafts)
 
 
 _deadlines_made: dict[tuple[date, str, tuple[str, ...]], Deadline] = {}
@@ -990,35 +1453,47 @@ def _deadline(when: date, what: str, citations: tuple[str, ...]) -> Deadline:
     return made
 
 
-def _penalties(x: _Ctx, built: list[_Built], lang: str) -> list[Penalty]:
+def _rule_art_111_legacy(citations: tuple[str, ...], rules: tuple[str, ...], r: _Record) -> None:
+    r.step("art_111_legacy", "legacy.applied", citations, rules=", ".join(rules))
+
+
+# --- penalties ------------------------------------------------------------------------------------------------
+
+
+class _Fines(NamedTuple):
+    penalties: tuple[Penalty, ...]
+    lower_of: bool  # some cap is the lower of its amounts (Art. 99(6), 99(6a))
+
+
+def _penalties(x: _Ctx, plan: _Plan, banned: tuple[_Built, ...]) -> _Fines:
     """The fine caps. They depend only on the facts in `key` (the class, the roles that owe obligations,
-    the size), so each combination is computed once per regime and its penalties shared (see `_trace_step`).
+    the size), so each combination is computed once per regime and language and its penalties shared (see
+    `_trace_step`).
     """
     p, c = x.p, x.c
+    roles_with = plan.roles_with
+    if banned:
+        roles_with = roles_with | {b.obligation.role for b in banned}
     key = (
-        "penalties",
-        lang,
         p.kind is Kind.gpai_model,
         c.section_b_only,
         bool(c.prohibited),
         c.rbi_exception,
         c.high_risk,
-        frozenset(b.obligation.role for b in built if b.obligation.id not in ("ai_literacy",)),
-        any(b.obligation.id == "supplier_agreements" for b in built),
+        roles_with,
+        "supplier_agreements" in plan.ids,
         bool(c.art50_owed),
         p.organisation.size,
     )
-    made: list[Penalty] | None = x.reg.memo.get(key)
+    made: _Fines | None = x.m.penalties.get(key)
     if made is None:
-        made = _penalties_for(x, built, lang)
-        if len(x.reg.memo) >= _MEMO_SIZE:
-            x.reg.memo.clear()
-        x.reg.memo[key] = made
-    return list(made)
+        penalties = tuple(_penalties_for(x, roles_with, "supplier_agreements" in plan.ids))
+        made = x.m.penalties.keep(key, _Fines(penalties, any(pen.lower_of for pen in penalties)))
+    return made
 
 
-def _penalties_for(x: _Ctx, built: list[_Built], lang: str) -> list[Penalty]:
-    reg, p, c = x.reg, x.p, x.c
+def _penalties_for(x: _Ctx, roles_with: frozenset[str], supplier_agreements: bool) -> list[Penalty]:
+    reg, p, c, lang = x.reg, x.p, x.c, x.m.lang
     if p.kind is Kind.gpai_model:
         tiers: list[tuple[str, list[str]]] = [("fine.gpai_providers", [])]
     elif c.section_b_only and not c.prohibited:
@@ -1028,7 +1503,6 @@ def _penalties_for(x: _Ctx, built: list[_Built], lang: str) -> list[Penalty]:
         if c.prohibited or c.rbi_exception:
             tiers.append(("fine.prohibited_practices", []))
         points: list[str] = []
-        roles_with = {b.obligation.role for b in built if b.obligation.id not in ("ai_literacy",)}
         hr = c.high_risk
         for role, param in (
             ("provider", "fine.point.provider"),
@@ -1042,11 +1516,7 @@ def _penalties_for(x: _Ctx, built: list[_Built], lang: str) -> list[Penalty]:
                 cit = reg.param(param).citations[0]
                 if cit not in points:
                     points.append(cit)
-        if (
-            hr
-            and reg.has("fine.point.value_chain")
-            and any(b.obligation.id == "supplier_agreements" for b in built)
-        ):
+        if hr and reg.has("fine.point.value_chain") and supplier_agreements:
             points.append(reg.param("fine.point.value_chain").citations[0])
         if c.art50_owed:
             points.append(reg.param("fine.point.transparency").citations[0])
@@ -1090,25 +1560,18 @@ def _questions() -> dict[str, dict[str, str]]:
     return wording()
 
 
-_open_qs: dict[tuple[str, tuple[str, ...], str], OpenQuestion] = {}
-
-
-def _question(field_path: str, could: list[str], lang: str) -> OpenQuestion:
-    key = (field_path, tuple(could), lang)
-    made = _open_qs.get(key)
+def _question(m: _Memos, field_path: str, could: tuple[str, ...]) -> OpenQuestion:
+    """The open question on `field_path` (shared: see `_trace_step`)."""
+    key = (field_path, could)
+    made: OpenQuestion | None = m.questions.get(key)
     if made is None:
-        if len(_open_qs) >= _SHARED_SIZE:
-            _open_qs.clear()
-        made = _open_qs[key] = _new_question(field_path, could, lang)
+        qid = "q_" + field_path.replace(".", "_")
+        texts = _questions().get(qid)
+        made = OpenQuestion(
+            field=field_path, question=qid, could_change_to=list(could), text=texts[m.lang] if texts else ""
+        )
+        made = m.questions.keep(key, made)
     return made
-
-
-def _new_question(field_path: str, could: list[str], lang: str) -> OpenQuestion:
-    qid = "q_" + field_path.replace(".", "_")
-    texts = _questions().get(qid)
-    return OpenQuestion(
-        field=field_path, question=qid, could_change_to=could, text=texts[lang] if texts else ""
-    )
 
 
 def _reclassify_transparency(x: _Ctx, **changes: bool) -> Classification:
@@ -1117,60 +1580,63 @@ def _reclassify_transparency(x: _Ctx, **changes: bool) -> Classification:
     Exactly `classify(profile with those keys changed, reg, quiet=True)`, without re-running the rules that
     come before Art. 50 (see `_classify_from_art_50`); `x.c` must be in scope.
     """
-    alt = object.__new__(Classification)  # a shallow copy: these rules only assign, never extend
-    alt.__dict__.update(x.c.__dict__)
-    alt.quiet = True
-    return _classify_from_art_50(x.p, x.p.transparency.model_copy(update=changes), x.reg, alt)
+    changed = _Transparency._make(_transparency(x.p.transparency))._replace(**changes)
+    return _classify_from_art_50(x.p, changed, x.c.what_if())
 
 
-def _reclassify_high_risk(
-    x: _Ctx, annex_i: AnnexI | None = None, article_6_3: Article63 | None = None
-) -> Classification:
-    """The classification of the same AI system with these `annex_i` / `article_6_3` parts (quiet).
+def _reclassify_high_risk(x: _Ctx, condition: str) -> Classification:
+    """The classification of the same AI system with this Art. 6(3) condition answered "yes" (quiet).
 
-    Exactly `classify(profile with those parts, reg, quiet=True)` without copying the profile or re-running
-    the rules before Art. 6(1) (see `_classify_from_annex_i`); `x.c` must be in scope. The facts those rules
-    decide are reset first, since some are assigned only when a rule fires.
+    Exactly `classify(profile with that key true, reg, quiet=True)` without copying the profile or re-running
+    the rules before Art. 6(1) (see `_classify_from_annex_i`); `x.c` must be in scope. The rules from
+    Art. 6(1) on assign every fact they decide, so the copy needs no reset.
     """
     p = x.p
-    alt = object.__new__(Classification)
-    alt.__dict__.update(x.c.__dict__)
-    alt.quiet = True
-    alt.annex_i, alt.annex_i_high_risk, alt.annex_i_section_b, alt.section_b_only = None, False, False, False
-    alt.annex_iii, alt.derogated, alt.derogation_conditions = [], False, []
-    return _classify_from_annex_i(p, annex_i or p.annex_i, article_6_3 or p.article_6_3, x.reg, alt)
+    a = p.annex_i
+    i = _Art63._fields.index(condition)
+    article_6_3 = _art_6_3(p.article_6_3)
+    changed = (*article_6_3[:i], True, *article_6_3[i + 1 :])
+    annex_i = (a.legislation, a.safety_component, a.third_party_conformity_assessment)
+    return _classify_from_annex_i(p, annex_i, changed, x.c.what_if())
 
 
-def _open_questions(x: _Ctx, built: list[_Built], lang: str) -> list[OpenQuestion]:
-    p, reg, c = x.p, x.reg, x.c
+def _open_questions(x: _Ctx, asks_significant_change: bool) -> list[OpenQuestion]:
+    p, m, c = x.p, x.m, x.c
     cls = c.risk_class
     out: list[OpenQuestion] = []
+    asked: set[str] = set()
     given = p.model_fields_set
 
-    def flip(changed: Profile | Classification) -> list[str]:
+    def flip(changed: Profile | Classification) -> tuple[str, ...]:
         new = (
-            changed if isinstance(changed, Classification) else classify(changed, reg, quiet=True)
+            changed if isinstance(changed, Classification) else _classify(changed, m, quiet=True)
         ).risk_class
-        return [new] if new != cls else []
+        return (new,) if new != cls else ()
 
-    def ask(field_path: str, could: list[str]) -> None:
-        out.append(_question(field_path, could, lang))
+    questions = m.questions
+
+    def ask(field_path: str, could: tuple[str, ...] = ()) -> None:
+        if field_path not in asked:  # the first question on a key stands
+            asked.add(field_path)
+            made = questions.get((field_path, could))
+            out.append(made if made is not None else _question(m, field_path, could))
 
     if not p.roles:
-        ask("roles", [])
+        ask("roles")
     if c.scope_assumed:
         for key in ("established_in_eu", "placed_on_eu_market", "output_used_in_eu"):
             if getattr(p.location, key) is None:
-                ask(f"location.{key}", [] if c.scope_certain else ["out_of_scope"])
+                ask(f"location.{key}", () if c.scope_certain else ("out_of_scope",))
     if not c.in_scope:
         return out
     if "exclusions" not in given:
-        ask("exclusions", ["out_of_scope"])
+        ask("exclusions", ("out_of_scope",))
     system = p.kind is not Kind.gpai_model
     if system:
         if "prohibited_practices" not in given and cls != "prohibited":
-            ask("prohibited_practices", ["prohibited"])
+            ask("prohibited_practices", ("prohibited",))
         if c.prohibited and "prohibited_exceptions" not in given:
+            reg = x.reg
             candidates = [
                 name.split(".", 1)[1]
                 for name in reg.names("exception.")
@@ -1185,50 +1651,52 @@ def _open_questions(x: _Ctx, built: list[_Built], lang: str) -> list[OpenQuestio
                 ask("prohibited_exceptions", flip(changed))
         below_high = cls in ("transparency", "minimal")
         if below_high and "annex_iii" not in given:
-            ask("annex_iii", ["high_risk"])
+            ask("annex_iii", ("high_risk",))
+        a1 = p.annex_i
         # An explicit `legislation: null` answers "none of the Annex I acts"; only a missing key is open.
-        if below_high and p.annex_i.legislation is None and not p.annex_i.given("legislation"):
-            ask("annex_i.legislation", ["high_risk"])
-        if p.annex_i.legislation is not None and not c.annex_i_high_risk:
+        if below_high and a1.legislation is None and not a1.given("legislation"):
+            ask("annex_i.legislation", ("high_risk",))
+        if (
+            a1.legislation is not None
+            and not c.annex_i_high_risk
+            and (a1.safety_component is None or a1.third_party_conformity_assessment is None)
+        ):
             # The what-if answers every open Annex I key "yes". Only Art. 6(1) can change: if it then holds,
             # the class becomes high-risk unless it is already prohibited or high-risk (precedence; Art. 6(1)
             # also keeps the system out of the Art. 2(12) exclusion); if not, every decision is as it is now.
-            a1 = p.annex_i
-            if a1.safety_component is None or a1.third_party_conformity_assessment is None:
-                annex_i_could = (
-                    ["high_risk"]
-                    if below_high
-                    and a1.safety_component is not False
-                    and a1.third_party_conformity_assessment is not False
-                    else []
-                )
-                for key in ("safety_component", "third_party_conformity_assessment"):
-                    if getattr(a1, key) is None:
-                        ask(f"annex_i.{key}", list(annex_i_could))
+            annex_i_could: tuple[str, ...] = (
+                ("high_risk",)
+                if below_high
+                and a1.safety_component is not False
+                and a1.third_party_conformity_assessment is not False
+                else ()
+            )
+            if a1.safety_component is None:
+                ask("annex_i.safety_component", annex_i_could)
+            if a1.third_party_conformity_assessment is None:
+                ask("annex_i.third_party_conformity_assessment", annex_i_could)
         if p.annex_iii:
             a = p.article_6_3
-            if c.derogated and not a.given("profiling_of_natural_persons"):
-                ask("article_6_3.profiling_of_natural_persons", ["high_risk"])
+            given_a = a.model_fields_set
+            if c.derogated and "profiling_of_natural_persons" not in given_a:
+                ask("article_6_3.profiling_of_natural_persons", ("high_risk",))
             if not c.derogated and not a.profiling_of_natural_persons:
                 # No condition holds (or the system would be derogated): answering any one of them "yes"
                 # derogates it, whichever it is, so one what-if serves all four questions.
-                derogated: list[str] | None = None
+                derogated: tuple[str, ...] | None = None
                 for key in ARTICLE_6_3_CONDITIONS:
-                    if not a.given(key):
+                    if key not in given_a:
                         if derogated is None:
-                            derogated = flip(
-                                _reclassify_high_risk(
-                                    x, article_6_3=p.article_6_3.model_copy(update={key: True})
-                                )
-                            )
-                        ask(f"article_6_3.{key}", list(derogated))
-        roles = set(c.roles)
+                            derogated = flip(_reclassify_high_risk(x, key))
+                        ask(f"article_6_3.{key}", derogated)
+        roles = c.roles
+        deployer = "deployer" in roles
         t = p.transparency
-        keys: list[str] = []
-        if roles & set(_PROVIDER_LIKE):
-            keys += ["interacts_with_natural_persons", "generates_synthetic_content"]
-        if "deployer" in roles:
-            keys += ["emotion_recognition", "biometric_categorisation", "deep_fake", "public_interest_text"]
+        keys: tuple[str, ...] = ()
+        if "provider" in roles or "product_manufacturer" in roles:
+            keys += ("interacts_with_natural_persons", "generates_synthetic_content")
+        if deployer:
+            keys += ("emotion_recognition", "biometric_categorisation", "deep_fake", "public_interest_text")
             if t.public_interest_text and not t.given("human_editorial_review"):
                 ask(
                     "transparency.human_editorial_review",
@@ -1240,104 +1708,108 @@ def _open_questions(x: _Ctx, built: list[_Built], lang: str) -> list[OpenQuestio
             # them, and Art. 2(12) cannot newly exclude a system that gains a paragraph. So the question is open
             # when that paragraph is not owed yet, and it could then make a minimal-risk system transparency.
             owed = c.art50_owed  # as `_rule_transparency` made it (not cleared: not Section B only)
+            given_t = t.model_fields_set
             for key in keys:
-                if t.given(key) or getattr(t, key):
+                if key in given_t or getattr(t, key):
                     continue
                 if key == "public_interest_text" and t.human_editorial_review:
                     continue  # Art. 50(4) text only without human editorial review
                 if _ART_50_OF_KEY[key] not in owed:
-                    ask(f"transparency.{key}", ["transparency"] if cls == "minimal" else [])
-        if "deployer" in roles and any(pt != "2" for pt in c.annex_iii):
+                    ask(f"transparency.{key}", ("transparency",) if cls == "minimal" else ())
+        if deployer and any(pt != "2" for pt in c.annex_iii):
             d = p.deployer
             fria = _fria(x)
             if not d.given("public_authority"):
-                ask("deployer.public_authority", [])
+                ask("deployer.public_authority")
             if not fria and not d.given("provides_public_services"):
-                ask("deployer.provides_public_services", [])
-        if "deployer" in roles and c.high_risk and not p.deployer.given("workplace_use"):
-            ask("deployer.workplace_use", [])
+                ask("deployer.provides_public_services")
+        if deployer and c.high_risk and not p.deployer.given("workplace_use"):
+            ask("deployer.workplace_use")
     else:
-        m = p.gpai_model
+        g = p.gpai_model
         if not c.gpai_systemic:
-            if not m.given("training_compute_flop"):
-                ask("gpai_model.training_compute_flop", ["gpai_model_systemic"])
-            if not m.given("designated_systemic_risk"):
-                ask("gpai_model.designated_systemic_risk", ["gpai_model_systemic"])
-            if not m.given("open_source"):
-                ask("gpai_model.open_source", [])
-    legacy_sensitive = c.high_risk or p.kind is Kind.gpai_model or "Art. 50(2)" in c.art50_owed
+            if not g.given("training_compute_flop"):
+                ask("gpai_model.training_compute_flop", ("gpai_model_systemic",))
+            if not g.given("designated_systemic_risk"):
+                ask("gpai_model.designated_systemic_risk", ("gpai_model_systemic",))
+            if not g.given("open_source"):
+                ask("gpai_model.open_source")
+    legacy_sensitive = c.high_risk or not system or "Art. 50(2)" in c.art50_owed
     if legacy_sensitive and p.placed_on_market is None:
-        ask("placed_on_market", [])
-    if any(b.legacy_note or "legacy.public_authority_deadline" in b.params for b in built) and (
-        p.significant_change_after is None
-    ):
-        ask("significant_change_after", [])
-    if c.established_in_eu is None and (c.high_risk or p.kind is Kind.gpai_model) and "provider" in c.roles:
-        ask("location.established_in_eu", [])
+        ask("placed_on_market")
+    if asks_significant_change and p.significant_change_after is None:
+        ask("significant_change_after")
+    if c.established_in_eu is None and (c.high_risk or not system) and "provider" in c.roles:
+        ask("location.established_in_eu")
     if p.organisation.size is None and not p.deployer.public_authority:
-        ask("organisation.size", [])
-    seen: set[str] = set()
-    unique = []
-    for q in out:
-        if q.field not in seen:
-            seen.add(q.field)
-            unique.append(q)
-    return unique
+        ask("organisation.size")
+    return out
 
 
 # --- notes ---------------------------------------------------------------------------------------------------
 
 
-def _notes(x: _Ctx, built: list[_Built], penalties: list[Penalty], legacy_log: dict[str, str]) -> None:
-    reg, p, c = x.reg, x.p, x.c
-    ids = {b.obligation.id for b in built}
-    lang = c.lang
+def _notes(
+    high_risk: bool,
+    legacy_log: tuple[tuple[str, str], ...],
+    public_authority: bool,
+    literacy: bool,
+    banned_from: date | None,
+    size: str | None,
+    lower_of: bool,
+    penalised: bool,
+    model: bool,
+    low_confidence: tuple[str, ...],
+    representative: bool,
+    r: _Record,
+) -> None:
+    """The notes that follow the classification's. `literacy`: AI literacy is owed; `banned_from`: the first
+    date of a prohibition; `lower_of`: a fine is capped at the lower of its amounts; `penalised`: there are
+    fines; `model`: a GPAI model; `representative`: an authorised representative must be appointed."""
+    reg, lang = r.reg, r.lang
+    log = dict(legacy_log)
 
     def regime_note(name: str) -> None:
-        c.note_text(reg.param(name).note_in(lang) or "")
+        r.note_text(reg.param(name).note_in(lang) or "")
 
-    if c.high_risk:
+    if high_risk:
         regime_note("interpretation.high_risk_related_duties")
-    if "high_risk" in legacy_log:
-        c.note(
-            "legacy.high_risk_public_authority" if p.deployer.public_authority else "legacy.high_risk",
-            date=legacy_log["high_risk"],
+    if "high_risk" in log:
+        r.note(
+            "legacy.high_risk_public_authority" if public_authority else "legacy.high_risk",
+            date=log["high_risk"],
         )
         regime_note("legacy.high_risk")
         regime_note("interpretation.legacy_scope")
-    if "gpai" in legacy_log:
-        c.note("legacy.gpai", date=legacy_log["gpai"])
-    if "art_50_2" in legacy_log:
-        c.note("legacy.art_50_2", date=legacy_log["art_50_2"])
-    if "ai_literacy" in ids:
+    if "gpai" in log:
+        r.note("legacy.gpai", date=log["gpai"])
+    if "art_50_2" in log:
+        r.note("legacy.art_50_2", date=log["art_50_2"])
+    if literacy:
         regime_note("literacy.duty")
-    if c.prohibited:
-        first = min(d for _, _, d in c.prohibited)
-        c.note("prohibited.banned_from", date=first.isoformat())
-    size = p.organisation.size.value if p.organisation.size else None
+    if banned_from is not None:
+        r.note("prohibited.banned_from", date=banned_from.isoformat())
     if size == "small_midcap" and reg.has("sme.union_sandbox_priority"):
         regime_note("sme.union_sandbox_priority")
         if reg.has("fine.lower_cap.smc"):
             regime_note("fine.lower_cap.smc")
-    if any(pen.lower_of for pen in penalties):
-        c.note("penalties.lower_of")
-    elif penalties and p.kind is not Kind.gpai_model:
-        c.note("penalties.higher_of")
-    if p.deployer.public_authority and penalties:
+    if lower_of:
+        r.note("penalties.lower_of")
+    elif penalised and not model:
+        r.note("penalties.higher_of")
+    if public_authority and penalised:
         regime_note("fine.public_authorities")
-    for version_name in {n for b in built for n in b.params}:
+    for version_name in low_confidence:
         v = reg.param(version_name)
-        if v.confidence != "high":
-            c.note(
-                "confidence.note",
-                confidence=c.say(f"confidence.{v.confidence}"),
-                param=version_name,
-                citations=", ".join(v.citations),
-                note=v.note_in(lang) or c.say("confidence.see_regime"),
-            )
-    if "appoint_authorised_representative" in ids or "gpai_appoint_authorised_representative" in ids:
-        c.note("representative.appoint")
-    c.notes[:] = [n for n in c.notes if n]
+        r.note(
+            "confidence.note",
+            confidence=r.say(f"confidence.{v.confidence}"),
+            param=version_name,
+            citations=", ".join(v.citations),
+            note=v.note_in(lang) or r.say("confidence.see_regime"),
+        )
+    if representative:
+        r.note("representative.appoint")
 
 
 # --- entry point -----------------------------------------------------------------------------------------------
@@ -1360,76 +1832,93 @@ def assess(
         raise ValueError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
     reg = load_regime(regime)
     when = as_of or today_in_brussels()
-    c = classify(profile, reg, lang=lang)
-    x = _Ctx(profile, reg, c)
-    legacy_log: dict[str, str] = {}
-    if c.in_scope:
-        built = _obligations(x, lang, when, legacy_log)
-        deadlines = _deadlines(x, built, lang, legacy_log)
-        penalties = _penalties(x, built, lang)
-    else:
-        built, deadlines, penalties = [], [], []
-    questions = _open_questions(x, built, lang)
-    if c.in_scope:
-        _notes(x, built, penalties, legacy_log)
-        if legacy_log:
-            c.step(
-                "art_111_legacy",
-                "legacy.applied",
-                sorted(
-                    {
-                        cit
-                        for b in built
-                        for n in b.params
-                        if n.startswith("legacy.")
-                        for cit in reg.param(n).citations
-                    }
-                )
-                or ["Art. 111(2)"],
-                rules=", ".join(sorted(legacy_log)),
-            )
-        c.step("classification", "classification.risk_class", _class_citations(c), risk_class=c.risk_class)
-    else:
-        c.step(
-            "classification",
-            "classification.risk_class",
-            [t for s in c.trace for t in s.citations][:3] or ["Art. 2(1)"],
-            risk_class="out_of_scope",
-        )
-    return Assessment(
-        profile=profile.name,
-        regime=reg.id,
-        regime_version=reg.version,
-        as_of=when,
+    m = _memos(reg, lang)
+    c = _classify(profile, m)
+    x = _Ctx(profile, reg, c, m)
+    if not c.in_scope:
+        questions = _open_questions(x, False)
+        citations = [t for s in c.trace for t in s.citations][:3] or ["Art. 2(1)"]
+        c.decide(_rule_classification, "out_of_scope", tuple(citations))
+        return _assessment(x, when, [], [], (), questions)
+    plan = _plan(x)
+    datings = tuple([_date_of(bucket, legacy, owner, x) for bucket, legacy, owner in plan.date_keys])
+    banned = _prohibited_obligations(x, when) if c.prohibited else ()
+    obligations = [b.obligation for b in banned]
+    obligations += plan.obligations(datings, when)
+    penalties, lower_of = _penalties(x, plan, banned)
+    dates = _dates(x, plan, datings, banned)
+    grounds = c.grounds
+    deadlines = [d.made or d.deadline(grounds) for d in dates.drafts]
+    questions = _open_questions(x, dates.asks_significant_change)
+    c.decide(
+        _notes,
+        c.high_risk,
+        dates.legacy_log,
+        profile.deployer.public_authority,
+        plan.literacy,
+        min(d for _, _, d in c.prohibited) if c.prohibited else None,
+        profile.organisation.size,
+        lower_of,
+        bool(penalties),
+        profile.kind is Kind.gpai_model,
+        dates.low_confidence,
+        plan.representative,
+    )
+    if dates.legacy_log:
+        rules = tuple(sorted(rule for rule, _ in dates.legacy_log))
+        c.decide(_rule_art_111_legacy, dates.legacy_citations, rules)
+    c.decide(_rule_classification, c.risk_class, _class_citations(c))
+    return _assessment(x, when, obligations, deadlines, penalties, questions, grounds)
+
+
+def _assessment(
+    x: _Ctx,
+    as_of: date,
+    obligations: list[Obligation],
+    deadlines: list[Deadline],
+    penalties: tuple[Penalty, ...],
+    questions: list[OpenQuestion],
+    grounds: list[str] | None = None,
+) -> Assessment:
+    p, c, m = x.p, x.c, x.m
+    return Assessment.from_parts(
+        profile=p.name,
+        regime=x.reg.id,
+        regime_version=m.regime_version,
+        as_of=as_of,
         in_scope=c.in_scope,
         risk_class=c.risk_class,  # type: ignore[arg-type]
         prohibited_practices=[cit for _, cit, _ in c.prohibited],
-        high_risk_grounds=c.grounds,
+        high_risk_grounds=c.grounds if grounds is None else grounds,
         transparency_obligations=list(c.art50_owed),
-        gpai=_GPAI[profile.kind is Kind.gpai_model, c.gpai_systemic],
-        obligations=[b.obligation for b in built],
+        gpai=_GPAI[p.kind is Kind.gpai_model, c.gpai_systemic],
+        obligations=obligations,
         deadlines=deadlines,
-        penalties=penalties,
+        penalties=list(penalties),
         open_questions=questions,
-        notes=list(c.notes),
-        trace=list(c.trace),
-        lang=lang,
+        notes=c.notes,
+        trace=c.trace,
+        lang=m.lang,
     )
 
 
 _GPAI = {(m, s): Gpai(is_gpai_model=m, systemic_risk=s) for m in (False, True) for s in (False, True)}
 
 
-def _class_citations(c: Classification) -> list[str]:
+def _rule_classification(risk_class: str, citations: tuple[str, ...], r: _Record) -> None:
+    r.step("classification", "classification.risk_class", citations, risk_class=risk_class)
+
+
+def _class_citations(c: Classification) -> tuple[str, ...]:
     if c.risk_class == "prohibited":
-        return [cit for _, cit, _ in c.prohibited]
+        return tuple(cit for _, cit, _ in c.prohibited)
     if c.risk_class == "high_risk":
-        return (["Art. 6(1)"] if c.annex_i_high_risk else []) + (["Art. 6(2)"] if c.annex_iii else [])
+        return (("Art. 6(1)",) if c.annex_i_high_risk else ()) + (("Art. 6(2)",) if c.annex_iii else ())
     if c.risk_class == "transparency":
-        return list(c.art50_owed)
+        return c.art50_owed
     if c.risk_class in ("gpai_model", "gpai_model_systemic"):
-        return ["Art. 51(1)"] if c.risk_class == "gpai_model_systemic" else ["Art. 53(1)"]
-    return ["Art. 95(1)"]
+        return ("Art. 51(1)",) if c.risk_class == "gpai_model_systemic" else ("Art. 53(1)",)
+    return ("Art. 95(1)",)
 
 
 __all__ = ["CONDITIONS", "RULES", "Classification", "RuleConflict", "assess", "classify", "today_in_brussels"]

@@ -94,9 +94,69 @@ class Assessment(_Out):
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
+    @classmethod
+    def from_parts(
+        cls,
+        *,
+        profile: str,
+        regime: str,
+        regime_version: str,
+        as_of: date,
+        in_scope: bool,
+        risk_class: RiskClass,
+        prohibited_practices: list[str],
+        high_risk_grounds: list[str],
+        transparency_obligations: list[str],
+        gpai: Gpai,
+        obligations: list[Obligation],
+        deadlines: list[Deadline],
+        penalties: list[Penalty],
+        open_questions: list[OpenQuestion],
+        notes: list[str],
+        trace: list[TraceStep],
+        lang: str,
+    ) -> Assessment:
+        """The assessment of parts that are already valid, as `Assessment(...)` would make it — the same
+        field values, fields set and JSON — without validating the parts again (a good share of the cost of
+        an assessment). For the engine, which builds each part with its model and passes new lists of the
+        declared types; anything else goes through `Assessment(...)`. tests/rules/test_engine_parts.py
+        checks the two agree.
+        """
+        made = cls.__new__(cls)
+        values = {
+            "schema_": ASSESSMENT_SCHEMA,
+            "profile": profile,
+            "regime": regime,
+            "regime_version": regime_version,
+            "as_of": as_of,
+            "in_scope": in_scope,
+            "risk_class": risk_class,
+            "prohibited_practices": prohibited_practices,
+            "high_risk_grounds": high_risk_grounds,
+            "transparency_obligations": transparency_obligations,
+            "gpai": gpai,
+            "obligations": obligations,
+            "deadlines": deadlines,
+            "penalties": penalties,
+            "open_questions": open_questions,
+            "notes": notes,
+            "trace": trace,
+            "lang": lang,
+        }
+        # What `BaseModel.model_construct` sets, without its walk over the fields and their aliases.
+        _set(made, "__dict__", values)
+        _set(made, "__pydantic_fields_set__", set(_GIVEN))
+        _set(made, "__pydantic_extra__", None)
+        _set(made, "__pydantic_private__", None)
+        return made
+
     def to_json_dict(self) -> dict[str, Any]:
         """The SPEC §2 JSON object (dates as ISO strings, keys in contract order)."""
         return self.model_dump(mode="json", by_alias=True)
 
     def to_json(self, indent: int | None = None) -> str:
         return self.model_dump_json(by_alias=True, indent=indent)
+
+
+_set = object.__setattr__  # the models are frozen
+_GIVEN = frozenset(Assessment.model_fields) - {"schema_"}  # the fields `from_parts` is given
