@@ -257,16 +257,14 @@ def _memos(reg: Regime, lang: str) -> _Memos:
 # Output parts are frozen models: one instance serves every assessment that has the same part (validating
 # a new one for each is a good part of the cost of an assessment). Bounded, for long-running servers.
 _SHARED_SIZE = 8192
-_trace_steps: dict[tuple[str, str, tuple[str, ...]], TraceStep] = {}
+_trace_steps = _Memo(_SHARED_SIZE)  # (rule, result, citations) -> TraceStep
 
 
 def _trace_step(rule: str, result: str, citations: tuple[str, ...]) -> TraceStep:
     key = (rule, result, citations)
-    made = _trace_steps.get(key)
+    made: TraceStep | None = _trace_steps.get(key)
     if made is None:
-        if len(_trace_steps) >= _SHARED_SIZE:
-            _trace_steps.clear()
-        made = _trace_steps[key] = TraceStep(step=rule, result=result, citations=list(citations))
+        made = _trace_steps.keep(key, TraceStep(step=rule, result=result, citations=list(citations)))
     return made
 
 
@@ -1033,7 +1031,7 @@ class _Planned:
     owner: str
     title: str
     citations: tuple[str, ...]
-    made: dict[tuple[date | None, bool], Obligation] = field(default_factory=dict)
+    made: _Memo = field(default_factory=lambda: _Memo(_SHARED_SIZE))  # (applies_from, in_force) -> Obligation
 
     @property
     def date_key(self) -> tuple[str, str | None, str]:
@@ -1043,17 +1041,18 @@ class _Planned:
     def obligation(self, applies_from: date | None, in_force: bool) -> Obligation:
         """The obligation with this date (one shared instance per date: see `_trace_step`)."""
         key = (applies_from, in_force)
-        made = self.made.get(key)
+        made: Obligation | None = self.made.get(key)
         if made is None:
-            if len(self.made) >= _SHARED_SIZE:
-                self.made.clear()
-            made = self.made[key] = Obligation(
-                id=self.entry.id,
-                title=self.title,
-                role=self.owner,
-                citations=list(self.citations),
-                applies_from=applies_from,
-                in_force=in_force,
+            made = self.made.keep(
+                key,
+                Obligation(
+                    id=self.entry.id,
+                    title=self.title,
+                    role=self.owner,
+                    citations=list(self.citations),
+                    applies_from=applies_from,
+                    in_force=in_force,
+                ),
             )
         return made
 
@@ -1439,17 +1438,15 @@ def _deadlines(
     return tuple(drafts)
 
 
-_deadlines_made: dict[tuple[date, str, tuple[str, ...]], Deadline] = {}
+_deadlines_made = _Memo(_SHARED_SIZE)  # (date, what, citations) -> Deadline
 
 
 def _deadline(when: date, what: str, citations: tuple[str, ...]) -> Deadline:
     """A deadline, shared between the assessments that have the same one (see `_trace_step`)."""
     key = (when, what, citations)
-    made = _deadlines_made.get(key)
+    made: Deadline | None = _deadlines_made.get(key)
     if made is None:
-        if len(_deadlines_made) >= _SHARED_SIZE:
-            _deadlines_made.clear()
-        made = _deadlines_made[key] = Deadline(date=when, what=what, citations=list(citations))
+        made = _deadlines_made.keep(key, Deadline(date=when, what=what, citations=list(citations)))
     return made
 
 

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from aidesk.desk.dense import Embedder, key_of, passage_text, write_store
+from aidesk.desk.dense import Embedder, key_of, passage_text, read_store, write_store
 
 BANK_VECTORS = "bank_vectors.npz"
 Store = dict[int, npt.NDArray[np.float16]]
@@ -48,14 +48,7 @@ def cache_path() -> Path:
 
 
 def _cached() -> Store:
-    path = cache_path()
-    if not path.exists():
-        return {}
-    try:
-        with np.load(path) as data:
-            return _read(data)
-    except (OSError, ValueError, KeyError):
-        return {}  # a damaged cache is rebuilt
+    return read_store(cache_path())  # a damaged cache is rebuilt
 
 
 def embed_store(embedder: Embedder, texts: Sequence[str], store: Store | None = None) -> tuple[Store, int]:
