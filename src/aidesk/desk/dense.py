@@ -28,7 +28,7 @@ import functools
 import hashlib
 import os
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -146,14 +146,17 @@ class Embedder:
 
     def queries(self, texts: Sequence[str], batch: int = 16) -> Vector:
         """Several texts embedded as queries ("query: "), e.g. the desk's question bank."""
-        out = [np.asarray(self.model.query(list(texts[i : i + batch])), dtype=np.float32)
-               for i in range(0, len(texts), batch)]  # fmt: skip
-        return np.vstack(out) if out else np.zeros((0, 384), dtype=np.float32)
+        return _in_batches(self.model.query, texts, batch)
 
     def passages(self, texts: Sequence[str], batch: int = 16) -> Vector:
-        out = [np.asarray(self.model.passage(list(texts[i : i + batch])), dtype=np.float32)
-               for i in range(0, len(texts), batch)]  # fmt: skip
-        return np.vstack(out) if out else np.zeros((0, 384), dtype=np.float32)
+        return _in_batches(self.model.passage, texts, batch)
+
+
+def _in_batches(embed: Callable[[list[str]], Any], texts: Sequence[str], batch: int) -> Vector:
+    out = [
+        np.asarray(embed(list(texts[i : i + batch])), dtype=np.float32) for i in range(0, len(texts), batch)
+    ]
+    return np.vstack(out) if out else np.zeros((0, 384), dtype=np.float32)
 
 
 _EMBEDDERS: dict[str, Embedder] = {}
